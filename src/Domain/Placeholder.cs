@@ -1,0 +1,2 @@
+namespace WechatLoyalty.Domain;
+internal static class PDomain {}

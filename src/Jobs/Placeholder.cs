@@ -1,0 +1,2 @@
+namespace WechatLoyalty.Jobs;
+internal static class PJobs {}

@@ -1,0 +1,2 @@
+namespace WechatLoyalty.Wechat;
+internal static class PWechat {}

@@ -1,0 +1,1 @@
+namespace WechatLoyalty.Api.Tests; public class Placeholder { [Fact] public void X() { } }

@@ -1,0 +1,1 @@
+namespace WechatLoyalty.Domain.Tests; public class Placeholder { [Fact] public void X() { } }

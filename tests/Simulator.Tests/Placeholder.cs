@@ -1,0 +1,1 @@
+namespace WechatLoyalty.Simulator.Tests; public class Placeholder { [Fact] public void X() { } }

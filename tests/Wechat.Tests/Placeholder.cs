@@ -1,0 +1,1 @@
+namespace WechatLoyalty.Wechat.Tests; public class Placeholder { [Fact] public void X() { } }
