@@ -1,1 +1,26 @@
-var b = WebApplication.CreateBuilder(args); var app = b.Build(); app.Run(); public partial class Program;
+using WechatLoyalty.Api.Demo;
+using WechatLoyalty.Api.Features.Programme;
+using WechatLoyalty.Api.Infrastructure;
+
+var (verb, verbArgs, hostArgs) = CommandLine.Split(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
+
+builder.AddApiDefaults();
+builder.Services.AddDemo();
+
+var app = builder.Build();
+
+if (verb is not null)
+{
+    return await CommandLine.RunAsync(app, verb, verbArgs);
+}
+
+app.UseApiDefaults();
+app.MapProgrammeApi();
+
+await app.MigrateIfConfiguredAsync();
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point type, public so integration tests can host the API with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Sets up and runs the whole product on this machine: MariaDB and Redis (installed from Debian packages and
+# started under .data/ unless ConnectionStrings__Loyalty / ConnectionStrings__Redis name external ones), the
+# database and its migrations, a demo programme, the WeChat simulator and the API. Ctrl-C stops all of it.
+# A second run reuses the data; `./run.sh --reset` starts from an empty demo database.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/services.sh
+
+WL_API_PORT="${WL_API_PORT:-5080}"
+WL_SIM_PORT="${WL_SIM_PORT:-5180}"
+RESET=0
+[ "${1:-}" = "--reset" ] && RESET=1
+
+children=()
+cleanup() {
+  trap - INT TERM EXIT
+  log "stopping"
+  local pid
+  for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${children[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_started
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ensure_dotnet
+ensure_packages
+start_mariadb
+start_redis
+
+if [ -z "${ConnectionStrings__Loyalty:-}" ]; then
+  if [ "$RESET" = 1 ]; then
+    log "dropping the demo database"
+    mariadb_root -e "DROP DATABASE IF EXISTS wechat_loyalty"
+    redis-cli -p "$WL_REDIS_PORT" --scan --pattern 'loyalty:*' | xargs -r redis-cli -p "$WL_REDIS_PORT" del >/dev/null
+  fi
+  mariadb_root -e "CREATE DATABASE IF NOT EXISTS wechat_loyalty CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+  export ConnectionStrings__Loyalty="$(local_mariadb_server);Database=wechat_loyalty"
+fi
+export ConnectionStrings__Redis="${ConnectionStrings__Redis:-127.0.0.1:$WL_REDIS_PORT}"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+log "building (Release)"
+dotnet build WechatLoyalty.sln -c Release -v quiet -nologo -clp:ErrorsOnly
+
+api_dir="$PWD/src/Api/bin/Release/net10.0"
+sim_dir="$PWD/src/Simulator/bin/Release/net10.0"
+api() { (cd "$api_dir" && exec dotnet WechatLoyalty.Api.dll "$@"); }
+
+log "migrating and seeding the demo programme"
+api seed-demo
+
+if [ -f "$sim_dir/WechatLoyalty.Simulator.dll" ] && [ -f src/Simulator/appsettings.json ]; then
+  log "starting the WeChat simulator on http://127.0.0.1:$WL_SIM_PORT"
+  (cd "$sim_dir" && exec env Simulator__KeysDirectory="$WL_DATA_DIR/wechat-sim-keys" \
+      Simulator__OfficialAccount__ServerUrl="http://127.0.0.1:$WL_API_PORT/wechat/oa" \
+      dotnet WechatLoyalty.Simulator.dll --urls "http://127.0.0.1:$WL_SIM_PORT") &
+  children+=($!)
+fi
+
+log "starting the API on http://127.0.0.1:$WL_API_PORT"
+api --urls "http://127.0.0.1:$WL_API_PORT" &
+children+=($!)
+
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$WL_API_PORT/health/ready" >/dev/null 2>&1 && break
+  kill -0 "${children[-1]}" 2>/dev/null || die "the API exited during start-up (see its log above)"
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$WL_API_PORT/health/ready" >/dev/null || die "the API did not become ready"
+
+cat <<MSG
+
+  WechatLoyalty is running. Open:
+    API reference (Scalar)   http://127.0.0.1:$WL_API_PORT/scalar
+    OpenAPI document         http://127.0.0.1:$WL_API_PORT/openapi/v1.json
+    Readiness                http://127.0.0.1:$WL_API_PORT/health/ready
+    Programme                http://127.0.0.1:$WL_API_PORT/api/programme
+    WeChat simulator         http://127.0.0.1:$WL_SIM_PORT/
+  Demo console accounts (password: ${Demo__AdminPassword:-demo-admin-2026}): admin, marketing, manager, clerk
+  Data: $WL_DATA_DIR (MariaDB 127.0.0.1:$WL_MARIADB_PORT, Redis 127.0.0.1:$WL_REDIS_PORT)
+  Press Ctrl-C to stop everything.
+
+MSG
+wait -n "${children[@]}" || true

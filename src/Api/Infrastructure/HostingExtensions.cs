@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using Serilog;
+using Serilog.Formatting.Compact;
+using WechatLoyalty.Domain.Common;
+using WechatLoyalty.Domain.Data;
+
+namespace WechatLoyalty.Api.Infrastructure;
+
+internal static class HostingExtensions
+{
+    /// <summary>Logging, errors, OpenAPI, options, data, Redis and health: what every feature stands on.</summary>
+    public static IHostApplicationBuilder AddApiDefaults(this IHostApplicationBuilder builder)
+    {
+        // Levels come from the Serilog section; the format from Logging:Format: one JSON object per line for log
+        // shippers (the default), or text for people reading a terminal (Development).
+        var json = !string.Equals(builder.Configuration["Logging:Format"], "text", StringComparison.OrdinalIgnoreCase);
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+            if (json) logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        });
+
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        // Unreadable bodies and unbindable parameters throw, so the one exception handler answers them with a
+        // ProblemDetails that says what was wrong, instead of a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi();
+        builder.Services.AddValidation();
+
+        var services = builder.Services;
+        services.AddValidatedOptions<ConnectionStringsOptions>(ConnectionStringsOptions.Section);
+        services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
+        services.AddValidatedOptions<ProgrammeOptions>(ProgrammeOptions.Section);
+        services.AddSingleton<IValidateOptions<ProgrammeOptions>, ProgrammeOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ProgrammeClock(
+            sp.GetRequiredService<TimeProvider>(),
+            ProgrammeClock.FindZone(sp.GetRequiredService<IOptions<ProgrammeOptions>>().Value.TimeZone)));
+
+        services.AddLoyaltyData(sp => (
+            sp.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value.Loyalty,
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ServerVersion));
+        services.AddScoped<Domain.Programme.ProgrammeRulesStore>();
+        services.AddRedis();
+        services.AddLoyaltyHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging(o =>
+            o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+
+        if (app.Configuration.GetValue("OpenApi:Enabled", true))
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference(o => o.WithTitle("WechatLoyalty API"));
+        }
+        app.MapLoyaltyHealthChecks();
+        return app;
+    }
+}

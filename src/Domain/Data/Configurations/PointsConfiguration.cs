@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Payments;
+using WechatLoyalty.Domain.Points;
+
+namespace WechatLoyalty.Domain.Data.Configurations;
+
+internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
+{
+    public void Configure(EntityTypeBuilder<Payment> b)
+    {
+        b.Property(x => x.TransactionId).HasMaxLength(32).IsRequired();
+        b.Property(x => x.OutTradeNo).HasMaxLength(32).IsRequired();
+        b.Property(x => x.PayerOpenId).HasMaxLength(64).IsRequired();
+        // Exactly once: a WeChat Pay transaction is recorded (and credits points) at most once.
+        b.HasIndex(x => x.TransactionId).IsUnique();
+        b.HasIndex(x => x.OutTradeNo);
+        b.HasIndex(x => new { x.MemberId, x.PaidAt });
+        b.HasIndex(x => new { x.StoreId, x.PaidAt });
+        b.HasIndex(x => x.PayerOpenId);
+        b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Stores.Store>().WithMany().HasForeignKey(x => x.StoreId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PointLotConfiguration : IEntityTypeConfiguration<PointLot>
+{
+    public void Configure(EntityTypeBuilder<PointLot> b)
+    {
+        b.HasIndex(x => new { x.MemberId, x.ExpiresAt });
+        // The expiry job scans lots past their expiry that still hold points.
+        b.HasIndex(x => new { x.ExpiresAt, x.Remaining });
+        b.HasIndex(x => x.PendingUntil);
+        b.HasIndex(x => x.PaymentId);
+        b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Payment>().WithMany().HasForeignKey(x => x.PaymentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PointEntryConfiguration : IEntityTypeConfiguration<PointEntry>
+{
+    public void Configure(EntityTypeBuilder<PointEntry> b)
+    {
+        b.Property(x => x.IdempotencyKey).HasMaxLength(96).IsRequired();
+        b.Property(x => x.Reason).HasMaxLength(200);
+        b.HasIndex(x => x.IdempotencyKey).IsUnique();
+        b.HasIndex(x => new { x.MemberId, x.Id });
+        b.HasIndex(x => new { x.Kind, x.CreatedAt });
+        b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Lot).WithMany().HasForeignKey(x => x.LotId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Payment>().WithMany().HasForeignKey(x => x.PaymentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using WechatLoyalty.Domain.Admin;
+using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Payments;
+using WechatLoyalty.Domain.Points;
+using WechatLoyalty.Domain.Programme;
+using WechatLoyalty.Domain.Stores;
+
+namespace WechatLoyalty.Domain.Data;
+
+public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbContext(options)
+{
+    public DbSet<ProgrammeVersion> ProgrammeVersions => Set<ProgrammeVersion>();
+    public DbSet<Store> Stores => Set<Store>();
+    public DbSet<Staff> Staff => Set<Staff>();
+    public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
+    public DbSet<Member> Members => Set<Member>();
+    public DbSet<MemberIdentity> MemberIdentities => Set<MemberIdentity>();
+    public DbSet<TierChange> TierChanges => Set<TierChange>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<PointLot> PointLots => Set<PointLot>();
+    public DbSet<PointEntry> PointEntries => Set<PointEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasCharSet("utf8mb4").UseCollation("utf8mb4_unicode_ci");
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(LoyaltyDbContext).Assembly);
+        modelBuilder.UseSnakeCaseNames();
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; MariaDB's DATETIME has no zone, so reads come back as Unspecified unless told.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>().HavePrecision(6);
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>().HavePrecision(6);
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 4);
+    }
+}

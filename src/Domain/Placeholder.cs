@@ -1,2 +1,0 @@
-namespace WechatLoyalty.Domain;
-internal static class PDomain {}

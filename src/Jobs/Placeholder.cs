@@ -1,2 +1,0 @@
-namespace WechatLoyalty.Jobs;
-internal static class PJobs {}

@@ -1,1 +1,0 @@
-namespace WechatLoyalty.Api.Tests; public class Placeholder { [Fact] public void X() { } }

@@ -1,1 +1,0 @@
-namespace WechatLoyalty.Domain.Tests; public class Placeholder { [Fact] public void X() { } }
