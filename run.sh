@@ -52,8 +52,10 @@ api() { (cd "$api_dir" && exec dotnet WechatLoyalty.Api.dll "$@"); }
 log "migrating and seeding the demo programme"
 api seed-demo
 
+sim_line=""
 if [ -f "$sim_dir/WechatLoyalty.Simulator.dll" ] && [ -f src/Simulator/appsettings.json ]; then
   log "starting the WeChat simulator on http://127.0.0.1:$WL_SIM_PORT"
+  sim_line="    WeChat simulator         http://127.0.0.1:$WL_SIM_PORT/"
   (cd "$sim_dir" && exec env Simulator__KeysDirectory="$WL_DATA_DIR/wechat-sim-keys" \
       Simulator__OfficialAccount__ServerUrl="http://127.0.0.1:$WL_API_PORT/wechat/oa" \
       dotnet WechatLoyalty.Simulator.dll --urls "http://127.0.0.1:$WL_SIM_PORT") &
@@ -64,12 +66,13 @@ log "starting the API on http://127.0.0.1:$WL_API_PORT"
 api --urls "http://127.0.0.1:$WL_API_PORT" &
 children+=($!)
 
+ready=0
 for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$WL_API_PORT/health/ready" >/dev/null 2>&1 && break
+  if curl -fs "http://127.0.0.1:$WL_API_PORT/health/ready" >/dev/null 2>&1; then ready=1; break; fi
   kill -0 "${children[-1]}" 2>/dev/null || die "the API exited during start-up (see its log above)"
   sleep 0.5
 done
-curl -fs "http://127.0.0.1:$WL_API_PORT/health/ready" >/dev/null || die "the API did not become ready"
+[ "$ready" = 1 ] || die "the API did not become ready within 60 s"
 
 cat <<MSG
 
@@ -78,7 +81,7 @@ cat <<MSG
     OpenAPI document         http://127.0.0.1:$WL_API_PORT/openapi/v1.json
     Readiness                http://127.0.0.1:$WL_API_PORT/health/ready
     Programme                http://127.0.0.1:$WL_API_PORT/api/programme
-    WeChat simulator         http://127.0.0.1:$WL_SIM_PORT/
+$sim_line
   Demo console accounts (password: ${Demo__AdminPassword:-demo-admin-2026}): admin, marketing, manager, clerk
   Data: $WL_DATA_DIR (MariaDB 127.0.0.1:$WL_MARIADB_PORT, Redis 127.0.0.1:$WL_REDIS_PORT)
   Press Ctrl-C to stop everything.
