@@ -1,1 +1,9 @@
-var b = WebApplication.CreateBuilder(args); var app = b.Build(); app.Run(); public partial class Program;
+using WechatLoyalty.Simulator.Hosting;
+
+// The WeChat simulator: api.weixin.qq.com + api.mch.weixin.qq.com stand-in. See SimulatorHost for the wiring.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSimulator();
+
+var app = builder.Build();
+app.MapSimulator();
+app.Run();

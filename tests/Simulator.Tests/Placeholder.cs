@@ -1,1 +1,0 @@
-namespace WechatLoyalty.Simulator.Tests; public class Placeholder { [Fact] public void X() { } }
