@@ -39,6 +39,18 @@ if [ -z "${ConnectionStrings__Loyalty:-}" ]; then
   export ConnectionStrings__Loyalty="$(local_mariadb_server);Database=wechat_loyalty"
 fi
 export ConnectionStrings__Redis="${ConnectionStrings__Redis:-127.0.0.1:$WL_REDIS_PORT}"
+
+# Development secrets: made once per data folder, never committed. Production sets these in its environment.
+secrets="$WL_DATA_DIR/secrets.env"
+if [ ! -f "$secrets" ]; then
+  log "generating development secrets in $secrets"
+  umask 077
+  { echo "Auth__MemberTokenKey=$(head -c 32 /dev/urandom | base64)"
+    echo "Security__DataKey=$(head -c 32 /dev/urandom | base64)"
+    echo "Security__HashKey=$(head -c 32 /dev/urandom | base64)"; } > "$secrets"
+  umask 022
+fi
+set -a; source "$secrets"; set +a
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 

@@ -1,5 +1,7 @@
 using WechatLoyalty.Api.Demo;
+using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Features.Programme;
+using WechatLoyalty.Api.Features.Stores;
 using WechatLoyalty.Api.Infrastructure;
 
 var (verb, verbArgs, hostArgs) = CommandLine.Split(args);
@@ -17,6 +19,8 @@ if (verb is not null)
 
 app.UseApiDefaults();
 app.MapProgrammeApi();
+app.MapConsoleSessionApi();
+app.MapStoresApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
+using WechatLoyalty.Api.Tests.Infrastructure;
 
 namespace WechatLoyalty.Api.Tests;
 
@@ -14,6 +15,9 @@ public class OptionsValidationTests
     [InlineData("Programme:Preset", "flowers", "Programme:Preset")]
     [InlineData("Redis:KeyPrefix", "bad prefix with spaces", "Redis:KeyPrefix")]
     [InlineData("Database:ServerVersion", "", "Database:ServerVersion")]
+    [InlineData("Auth:MemberTokenKey", "", "Auth:MemberTokenKey")]
+    [InlineData("Auth:MemberTokenKey", "c2hvcnQ=", "Auth:MemberTokenKey")]
+    [InlineData("Security:DataKey", "not base64!", "Security:DataKey")]
     public void StartUp_FailsNamingTheSetting_WhenSettingIsMissingOrMalformed(string key, string value, string named)
     {
         using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -22,6 +26,7 @@ public class OptionsValidationTests
             b.UseSetting("ConnectionStrings:Loyalty", "Server=127.0.0.1;Port=1;Database=none;User ID=x;Password=y");
             b.UseSetting("ConnectionStrings:Redis", "127.0.0.1:1,abortConnect=false");
             b.UseSetting("Database:MigrateOnStartup", "false");
+            foreach (var (k, v) in TestSecrets.All) b.UseSetting(k, v);
             b.UseSetting(key, value);
         });
 

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Serilog;
 using Serilog.Formatting.Compact;
+using WechatLoyalty.Api.Infrastructure.Auth;
+using WechatLoyalty.Domain;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 
@@ -45,7 +47,8 @@ internal static class HostingExtensions
         services.AddLoyaltyData(sp => (
             sp.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value.Loyalty,
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ServerVersion));
-        services.AddScoped<Domain.Programme.ProgrammeRulesStore>();
+        services.AddLoyaltyDomain();
+        services.AddLoyaltyAuth();
         services.AddRedis();
         services.AddLoyaltyHealthChecks();
         return builder;
@@ -57,6 +60,8 @@ internal static class HostingExtensions
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging(o =>
             o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         if (app.Configuration.GetValue("OpenApi:Enabled", true))
         {

@@ -16,6 +16,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         var (status, title, code) = exception switch
         {
             DomainException { Kind: DomainErrorKind.NotFound } d => (StatusCodes.Status404NotFound, d.Message, d.Code),
+            DomainException { Kind: DomainErrorKind.Forbidden } d => (StatusCodes.Status403Forbidden, d.Message, d.Code),
             DomainException { Kind: DomainErrorKind.Conflict } d => (StatusCodes.Status409Conflict, d.Message, d.Code),
             DomainException d => (StatusCodes.Status400BadRequest, d.Message, d.Code),
             BadHttpRequestException b => (b.StatusCode, "The request could not be read.", "request.malformed"),

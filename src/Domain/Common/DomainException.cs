@@ -23,4 +23,7 @@ public enum DomainErrorKind
 
     /// <summary>The thing named does not exist: 404.</summary>
     NotFound,
+
+    /// <summary>The caller may not do this (yet): 403.</summary>
+    Forbidden,
 }

@@ -16,6 +16,8 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<AdminUser> AdminUsers => Set<AdminUser>();
     public DbSet<Member> Members => Set<Member>();
     public DbSet<MemberIdentity> MemberIdentities => Set<MemberIdentity>();
+    public DbSet<MemberConsent> MemberConsents => Set<MemberConsent>();
+    public DbSet<MemberSession> MemberSessions => Set<MemberSession>();
     public DbSet<TierChange> TierChanges => Set<TierChange>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<PointLot> PointLots => Set<PointLot>();

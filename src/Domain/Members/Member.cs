@@ -82,6 +82,11 @@ public class MemberIdentity
     /// <summary>Whether this official-account identity currently follows the account.</summary>
     public bool? Follows { get; set; }
 
+    public DateTime? FollowChangedAt { get; set; }
+
+    /// <summary>The mini-program session_key, encrypted: kept server-side only, for open-data decryption.</summary>
+    public byte[]? SessionKeyCipher { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime? LastSeenAt { get; set; }
 }

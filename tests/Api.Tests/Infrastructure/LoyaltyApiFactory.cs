@@ -30,6 +30,7 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Redis:KeyPrefix", _keyPrefix);
         builder.UseSetting("Database:MigrateOnStartup", "true");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in TestSecrets.All) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

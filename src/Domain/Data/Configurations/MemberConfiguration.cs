@@ -41,6 +41,7 @@ internal sealed class MemberIdentityConfiguration : IEntityTypeConfiguration<Mem
         b.Property(x => x.AppId).HasMaxLength(32).IsRequired();
         b.Property(x => x.OpenId).HasMaxLength(64).IsRequired();
         b.Property(x => x.UnionId).HasMaxLength(64);
+        b.Property(x => x.SessionKeyCipher).HasMaxLength(128);
         b.HasIndex(x => new { x.AppId, x.OpenId }).IsUnique();
         b.HasIndex(x => x.UnionId);
     }
@@ -54,5 +55,27 @@ internal sealed class TierChangeConfiguration : IEntityTypeConfiguration<TierCha
         b.Property(x => x.ToTier).HasMaxLength(32).IsRequired();
         b.HasIndex(x => new { x.MemberId, x.ChangedAt });
         b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class MemberConsentConfiguration : IEntityTypeConfiguration<MemberConsent>
+{
+    public void Configure(EntityTypeBuilder<MemberConsent> b)
+    {
+        b.Property(x => x.Version).HasMaxLength(32).IsRequired();
+        b.HasIndex(x => new { x.MemberId, x.Kind, x.Version }).IsUnique();
+        b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class MemberSessionConfiguration : IEntityTypeConfiguration<MemberSession>
+{
+    public void Configure(EntityTypeBuilder<MemberSession> b)
+    {
+        b.Property(x => x.TokenHash).HasMaxLength(32).IsRequired();
+        b.HasIndex(x => x.TokenHash).IsUnique();
+        b.HasIndex(x => x.IdentityId);
+        b.HasIndex(x => x.ExpiresAt);
+        b.HasOne<MemberIdentity>().WithMany().HasForeignKey(x => x.IdentityId).OnDelete(DeleteBehavior.Cascade);
     }
 }

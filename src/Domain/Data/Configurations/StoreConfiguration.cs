@@ -13,6 +13,8 @@ internal sealed class StoreConfiguration : IEntityTypeConfiguration<Store>
         b.Property(x => x.Code).HasMaxLength(16).IsRequired();
         b.Property(x => x.Name).HasMaxLength(100).IsRequired();
         b.Property(x => x.City).HasMaxLength(50).IsRequired();
+        b.Property(x => x.OaQrTicket).HasMaxLength(256);
+        b.Property(x => x.OaQrUrl).HasMaxLength(256);
         b.HasIndex(x => x.Code).IsUnique();
         b.HasMany(x => x.Staff).WithOne(x => x.Store).HasForeignKey(x => x.StoreId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -252,6 +252,46 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.ToTable("members");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Members.MemberConsent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AcceptedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_member_consents");
+
+                    b.HasIndex("MemberId", "Kind", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_member_consents_member_id_kind_version");
+
+                    b.ToTable("member_consents");
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Members.MemberIdentity", b =>
                 {
                     b.Property<long>("Id")
@@ -272,6 +312,11 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasColumnType("datetime(6)")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("FollowChangedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("follow_changed_at");
+
                     b.Property<bool?>("Follows")
                         .HasColumnType("tinyint(1)")
                         .HasColumnName("follows");
@@ -290,6 +335,11 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("varchar(64)")
                         .HasColumnName("open_id");
+
+                    b.Property<byte[]>("SessionKeyCipher")
+                        .HasMaxLength(128)
+                        .HasColumnType("varbinary(128)")
+                        .HasColumnName("session_key_cipher");
 
                     b.Property<string>("UnionId")
                         .HasMaxLength(64)
@@ -310,6 +360,56 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasDatabaseName("ix_member_identities_app_id_open_id");
 
                     b.ToTable("member_identities");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Members.MemberSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("IdentityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("identity_id");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_member_sessions");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_member_sessions_expires_at");
+
+                    b.HasIndex("IdentityId")
+                        .HasDatabaseName("ix_member_sessions_identity_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_member_sessions_token_hash");
+
+                    b.ToTable("member_sessions");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Members.TierChange", b =>
@@ -714,6 +814,16 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasColumnType("varchar(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("OaQrTicket")
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)")
+                        .HasColumnName("oa_qr_ticket");
+
+                    b.Property<string>("OaQrUrl")
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)")
+                        .HasColumnName("oa_qr_url");
+
                     b.HasKey("Id")
                         .HasName("pk_stores");
 
@@ -745,6 +855,16 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasConstraintName("fk_members_stores_store_id");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Members.MemberConsent", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_member_consents_members_member_id");
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Members.MemberIdentity", b =>
                 {
                     b.HasOne("WechatLoyalty.Domain.Members.Member", "Member")
@@ -754,6 +874,16 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasConstraintName("fk_member_identities_members_member_id");
 
                     b.Navigation("Member");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Members.MemberSession", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.MemberIdentity", null)
+                        .WithMany()
+                        .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_member_sessions_member_identities_identity_id");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Members.TierChange", b =>

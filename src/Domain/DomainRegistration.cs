@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Programme;
+using WechatLoyalty.Domain.Stores;
+
+namespace WechatLoyalty.Domain;
+
+public static class DomainRegistration
+{
+    /// <summary>The programme's services; the host supplies the DbContext, ProgrammeClock and PersonalDataProtector.</summary>
+    public static IServiceCollection AddLoyaltyDomain(this IServiceCollection services)
+    {
+        services.AddScoped<ProgrammeRulesStore>();
+        services.AddScoped<IdentityService>();
+        services.AddScoped<RegistrationService>();
+        services.AddScoped<ProfileService>();
+        services.AddScoped<MemberCardQuery>();
+        services.AddScoped<JoinStatistics>();
+        return services;
+    }
+}
