@@ -1,1 +1,0 @@
-namespace WechatLoyalty.Wechat.Tests; public class Placeholder { [Fact] public void X() { } }
