@@ -1,2 +1,0 @@
-namespace WechatLoyalty.Wechat;
-internal static class PWechat {}
