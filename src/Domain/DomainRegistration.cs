@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
 using WechatLoyalty.Domain.Stores;
 
@@ -16,6 +17,12 @@ public static class DomainRegistration
         services.AddScoped<ProfileService>();
         services.AddScoped<MemberCardQuery>();
         services.AddScoped<JoinStatistics>();
+        services.AddScoped<LedgerStore>();
+        services.AddScoped<PointsLedger>();
+        services.AddScoped<PointsRedemption>();
+        services.AddScoped<PointsMaintenance>();
+        services.AddScoped<PointsBalanceCheck>();
+        services.AddScoped<PointsHistory>();
         return services;
     }
 }

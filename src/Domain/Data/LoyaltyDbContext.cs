@@ -22,6 +22,8 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<PointLot> PointLots => Set<PointLot>();
     public DbSet<PointEntry> PointEntries => Set<PointEntry>();
+    public DbSet<PointReservation> PointReservations => Set<PointReservation>();
+    public DbSet<PointReservationLot> PointReservationLots => Set<PointReservationLot>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

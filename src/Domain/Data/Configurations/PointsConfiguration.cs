@@ -29,9 +29,11 @@ internal sealed class PointLotConfiguration : IEntityTypeConfiguration<PointLot>
     public void Configure(EntityTypeBuilder<PointLot> b)
     {
         b.HasIndex(x => new { x.MemberId, x.ExpiresAt });
-        // The expiry job scans lots past their expiry that still hold points.
-        b.HasIndex(x => new { x.ExpiresAt, x.Remaining });
-        b.HasIndex(x => x.PendingUntil);
+        // The expiry job reads "expired_at IS NULL AND expires_at <= now": only lots not yet settled, so the scan
+        // does not grow with history (the ledger sets expired_at on every lot past expiry, spent ones included).
+        b.HasIndex(x => new { x.ExpiredAt, x.ExpiresAt });
+        // The pending release reads "is_pending AND pending_until <= now": released lots leave the scanned prefix.
+        b.HasIndex(x => new { x.IsPending, x.PendingUntil });
         b.HasIndex(x => x.PaymentId);
         b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Payment>().WithMany().HasForeignKey(x => x.PaymentId).OnDelete(DeleteBehavior.Restrict);
@@ -44,11 +46,35 @@ internal sealed class PointEntryConfiguration : IEntityTypeConfiguration<PointEn
     {
         b.Property(x => x.IdempotencyKey).HasMaxLength(96).IsRequired();
         b.Property(x => x.Reason).HasMaxLength(200);
+        b.Property(x => x.Actor).HasMaxLength(64);
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
         b.HasIndex(x => new { x.MemberId, x.Id });
         b.HasIndex(x => new { x.Kind, x.CreatedAt });
         b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(x => x.Lot).WithMany().HasForeignKey(x => x.LotId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Payment>().WithMany().HasForeignKey(x => x.PaymentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PointReservationConfiguration : IEntityTypeConfiguration<PointReservation>
+{
+    public void Configure(EntityTypeBuilder<PointReservation> b)
+    {
+        b.Property(x => x.OrderNo).HasMaxLength(32).IsRequired();
+        // An order reserves points once, however often its prepay is retried.
+        b.HasIndex(x => x.OrderNo).IsUnique();
+        b.HasIndex(x => new { x.MemberId, x.CreatedAt });
+        b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(x => x.Lots).WithOne().HasForeignKey(x => x.ReservationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PointReservationLotConfiguration : IEntityTypeConfiguration<PointReservationLot>
+{
+    public void Configure(EntityTypeBuilder<PointReservationLot> b)
+    {
+        b.HasKey(x => new { x.ReservationId, x.LotId });
+        b.HasIndex(x => x.LotId);
+        b.HasOne<PointLot>().WithMany().HasForeignKey(x => x.LotId).OnDelete(DeleteBehavior.Restrict);
     }
 }

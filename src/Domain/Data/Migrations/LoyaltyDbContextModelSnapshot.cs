@@ -558,6 +558,11 @@ namespace WechatLoyalty.Domain.Data.Migrations
 
                     MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Actor")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("actor");
+
                     b.Property<long>("BalanceAfter")
                         .HasColumnType("bigint")
                         .HasColumnName("balance_after");
@@ -594,6 +599,10 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.Property<long?>("PaymentId")
                         .HasColumnType("bigint")
                         .HasColumnName("payment_id");
+
+                    b.Property<long>("PendingDelta")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_delta");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(200)
@@ -650,6 +659,10 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasColumnType("datetime(6)")
                         .HasColumnName("expires_at");
 
+                    b.Property<bool>("IsPending")
+                        .HasColumnType("tinyint(1)")
+                        .HasColumnName("is_pending");
+
                     b.Property<long>("MemberId")
                         .HasColumnType("bigint")
                         .HasColumnName("member_id");
@@ -679,16 +692,91 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_point_lots_payment_id");
 
-                    b.HasIndex("PendingUntil")
-                        .HasDatabaseName("ix_point_lots_pending_until");
+                    b.HasIndex("ExpiredAt", "ExpiresAt")
+                        .HasDatabaseName("ix_point_lots_expired_at_expires_at");
 
-                    b.HasIndex("ExpiresAt", "Remaining")
-                        .HasDatabaseName("ix_point_lots_expires_at_remaining");
+                    b.HasIndex("IsPending", "PendingUntil")
+                        .HasDatabaseName("ix_point_lots_is_pending_pending_until");
 
                     b.HasIndex("MemberId", "ExpiresAt")
                         .HasDatabaseName("ix_point_lots_member_id_expires_at");
 
                     b.ToTable("point_lots");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Points.PointReservation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("OrderNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("order_no");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("bigint")
+                        .HasColumnName("points");
+
+                    b.Property<DateTime?>("SettledAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_point_reservations");
+
+                    b.HasIndex("OrderNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_point_reservations_order_no");
+
+                    b.HasIndex("MemberId", "CreatedAt")
+                        .HasDatabaseName("ix_point_reservations_member_id_created_at");
+
+                    b.ToTable("point_reservations");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Points.PointReservationLot", b =>
+                {
+                    b.Property<long>("ReservationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<long>("LotId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lot_id");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("bigint")
+                        .HasColumnName("points");
+
+                    b.HasKey("ReservationId", "LotId")
+                        .HasName("pk_point_reservation_lots");
+
+                    b.HasIndex("LotId")
+                        .HasDatabaseName("ix_point_reservation_lots_lot_id");
+
+                    b.ToTable("point_reservation_lots");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Programme.ProgrammeVersion", b =>
@@ -951,6 +1039,33 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasConstraintName("fk_point_lots_payments_payment_id");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Points.PointReservation", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_point_reservations_members_member_id");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Points.PointReservationLot", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Points.PointLot", null)
+                        .WithMany()
+                        .HasForeignKey("LotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_point_reservation_lots_point_lots_lot_id");
+
+                    b.HasOne("WechatLoyalty.Domain.Points.PointReservation", null)
+                        .WithMany("Lots")
+                        .HasForeignKey("ReservationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_point_reservation_lots_point_reservations_reservation_id");
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Stores.Staff", b =>
                 {
                     b.HasOne("WechatLoyalty.Domain.Stores.Store", "Store")
@@ -966,6 +1081,11 @@ namespace WechatLoyalty.Domain.Data.Migrations
             modelBuilder.Entity("WechatLoyalty.Domain.Members.Member", b =>
                 {
                     b.Navigation("Identities");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Points.PointReservation", b =>
+                {
+                    b.Navigation("Lots");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Stores.Store", b =>

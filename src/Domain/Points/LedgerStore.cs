@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using WechatLoyalty.Domain.Common;
+using WechatLoyalty.Domain.Data;
+
+namespace WechatLoyalty.Domain.Points;
+
+/// <summary>
+/// Loads and saves <see cref="PointsAccount"/>s for the ledger's services; not for other callers.
+/// <para>
+/// Locking: every operation first locks the member row (SELECT ... FOR UPDATE), so operations on one member run
+/// one after the other. Batches lock their members in id order, so two batches cannot deadlock on each other.
+/// Every read after that is a locking read too: a locking read sees the latest committed row, whatever snapshot
+/// the transaction holds (REPEATABLE READ), so a caller that read something earlier in its own transaction cannot
+/// make the ledger work from stale lots. Reads are untracked and writes explicit, so an entity the caller already
+/// tracks (its Member, say) is neither used stale nor overwritten.
+/// </para>
+/// </summary>
+public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
+{
+    public LoyaltyDbContext Db => db;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the caller's transaction when there is one (so a payment, its lot and its
+    /// entry commit together), else in a transaction of its own under the retrying strategy.
+    /// </summary>
+    public Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
+        db.Database.CurrentTransaction is null ? db.ExecuteAsync(work, ct) : work(ct);
+
+    /// <summary>
+    /// An operation keyed by <paramref name="key"/>. The work checks the key under the member lock; should two
+    /// writers still meet at the unique index (same key, different members), the loser reports the winner's entry.
+    /// <paramref name="verify"/> rejects a replay that does not match the request (the key reused for something else).
+    /// </summary>
+    public async Task<LedgerResult> RunAsync(
+        string key, Action<PointEntry> verify, Func<CancellationToken, Task<(PointEntry Entry, bool Replayed)>> work, CancellationToken ct)
+    {
+        try
+        {
+            var (entry, replayed) = await InTransactionAsync(work, ct);
+            return LedgerResult.From(entry, replayed);
+        }
+        catch (DbUpdateException ex) when (ex.IsDuplicateKey())
+        {
+            // EF rolled the failed SaveChanges back (to its savepoint, inside a caller's transaction); forget what it added.
+            foreach (var added in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList())
+                added.State = EntityState.Detached;
+            var existing = await FindAsync(key, ct);
+            if (existing is null) throw;
+            verify(existing);
+            return LedgerResult.From(existing, replayed: true);
+        }
+    }
+
+    /// <summary>The entry recorded under <paramref name="key"/>, read with a lock so it is the committed truth.</summary>
+    public async Task<PointEntry?> FindAsync(string key, CancellationToken ct) =>
+        (await db.PointEntries.FromSqlInterpolated($"SELECT * FROM point_entries WHERE idempotency_key = {key} FOR UPDATE")
+            .AsNoTracking().ToListAsync(ct)).SingleOrDefault();
+
+    /// <summary>Locks the member and its movable lots, and settles what is due (pending release, expiry).</summary>
+    public async Task<PointsAccount> LockAsync(long memberId, CancellationToken ct) =>
+        (await LockManyAsync([memberId], ct)).SingleOrDefault()
+        ?? throw new DomainException("member.unknown", "No such member.", DomainErrorKind.NotFound);
+
+    public async Task<IReadOnlyList<PointsAccount>> LockManyAsync(IEnumerable<long> memberIds, CancellationToken ct)
+    {
+        // Ids are longs, so inlining them cannot inject; MariaDB takes the row locks in id order.
+        var ids = string.Join(",", memberIds.Distinct().Order());
+        if (ids.Length == 0) return [];
+        var lockMembers = "SELECT * FROM members WHERE id IN (" + ids + ") ORDER BY id FOR UPDATE";
+        var members = await db.Members.FromSqlRaw(lockMembers).AsNoTracking().ToListAsync(ct);
+        // Movable lots: not yet expired, or still pending (an expired pending lot still has its release to record).
+        var lockLots = "SELECT * FROM point_lots WHERE member_id IN (" + ids + ") AND (expired_at IS NULL OR is_pending) FOR UPDATE";
+        var lots = await db.PointLots.FromSqlRaw(lockLots).AsNoTracking().ToListAsync(ct);
+        var now = clock.UtcNow.UtcDateTime;
+        var byMember = lots.ToLookup(l => l.MemberId);
+        return members.Select(m =>
+        {
+            var account = new PointsAccount(m.Id, m.PointsBalance, m.PendingPoints, byMember[m.Id], now);
+            account.Settle();
+            return account;
+        }).ToList();
+    }
+
+    /// <summary>Writes new lots and entries, the changed columns of existing lots, and the members' balances.</summary>
+    public async Task SaveAsync(IReadOnlyCollection<PointsAccount> accounts, CancellationToken ct)
+    {
+        foreach (var account in accounts)
+        {
+            db.PointLots.AddRange(account.NewLots);
+            db.PointEntries.AddRange(account.NewEntries);
+        }
+        await db.SaveChangesAsync(ct);
+
+        // Set-based: lots that changed the same way (all expired now, all released) share one UPDATE.
+        var groups = accounts.SelectMany(a => a.ChangedLots).GroupBy(c => (
+            Remaining: c.Value.HasFlag(LotChange.Remaining) ? c.Key.Remaining : (long?)null,
+            Pending: c.Value.HasFlag(LotChange.Pending) ? c.Key.IsPending : (bool?)null,
+            ExpiredAt: c.Value.HasFlag(LotChange.Expired) ? c.Key.ExpiredAt : null));
+        foreach (var group in groups)
+        {
+            var sets = new List<string>();
+            var values = new List<object>();
+            if (group.Key.Remaining is { } remaining) Set(sets, values, "remaining", remaining);
+            if (group.Key.Pending is { } pending) Set(sets, values, "is_pending", pending);
+            if (group.Key.ExpiredAt is { } expiredAt) Set(sets, values, "expired_at", expiredAt);
+            // Only our own column names and long ids are inlined; the values are parameters.
+            var update = "UPDATE point_lots SET " + string.Join(", ", sets) + " WHERE id IN (" + string.Join(",", group.Select(c => c.Key.Id)) + ")";
+            await db.Database.ExecuteSqlRawAsync(update, values, ct);
+        }
+
+        foreach (var account in accounts.Where(a => a.NewEntries.Count > 0))
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE members SET points_balance = {account.Balance}, pending_points = {account.Pending} WHERE id = {account.MemberId}", ct);
+        }
+    }
+
+    private static void Set(List<string> sets, List<object> values, string column, object value)
+    {
+        sets.Add($"{column} = {{{values.Count}}}");
+        values.Add(value);
+    }
+}
