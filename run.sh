@@ -64,15 +64,16 @@ api() { (cd "$api_dir" && exec dotnet WechatLoyalty.Api.dll "$@"); }
 log "migrating and seeding the demo programme"
 api seed-demo
 
-sim_line=""
-if [ -f "$sim_dir/WechatLoyalty.Simulator.dll" ] && [ -f src/Simulator/appsettings.json ]; then
-  log "starting the WeChat simulator on http://127.0.0.1:$WL_SIM_PORT"
-  sim_line="    WeChat simulator         http://127.0.0.1:$WL_SIM_PORT/"
-  (cd "$sim_dir" && exec env Simulator__KeysDirectory="$WL_DATA_DIR/wechat-sim-keys" \
-      Simulator__OfficialAccount__ServerUrl="http://127.0.0.1:$WL_API_PORT/wechat/oa" \
-      dotnet WechatLoyalty.Simulator.dll --urls "http://127.0.0.1:$WL_SIM_PORT") &
-  children+=($!)
-fi
+log "starting the WeChat simulator on http://127.0.0.1:$WL_SIM_PORT"
+set -a; source scripts/simulator.env; set +a
+(cd "$sim_dir" && exec dotnet WechatLoyalty.Simulator.dll --urls "http://127.0.0.1:$WL_SIM_PORT") &
+children+=($!)
+# The API reads the merchant and platform keys the simulator writes on its first start.
+for _ in $(seq 1 60); do
+  curl -fs "http://127.0.0.1:$WL_SIM_PORT/sim/keys" >/dev/null 2>&1 && break
+  kill -0 "${children[-1]}" 2>/dev/null || die "the simulator exited during start-up (see its log above)"
+  sleep 0.5
+done
 
 log "starting the API on http://127.0.0.1:$WL_API_PORT"
 api --urls "http://127.0.0.1:$WL_API_PORT" &
@@ -93,7 +94,7 @@ cat <<MSG
     OpenAPI document         http://127.0.0.1:$WL_API_PORT/openapi/v1.json
     Readiness                http://127.0.0.1:$WL_API_PORT/health/ready
     Programme                http://127.0.0.1:$WL_API_PORT/api/programme
-$sim_line
+    WeChat simulator         http://127.0.0.1:$WL_SIM_PORT/
   Demo console accounts (password: ${Demo__AdminPassword:-demo-admin-2026}): admin, marketing, manager, clerk
   Data: $WL_DATA_DIR (MariaDB 127.0.0.1:$WL_MARIADB_PORT, Redis 127.0.0.1:$WL_REDIS_PORT)
   Press Ctrl-C to stop everything.

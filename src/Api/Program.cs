@@ -1,5 +1,7 @@
 using WechatLoyalty.Api.Demo;
 using WechatLoyalty.Api.Features.Console;
+using WechatLoyalty.Api.Features.Members;
+using WechatLoyalty.Api.Features.WechatCallbacks;
 using WechatLoyalty.Api.Features.Programme;
 using WechatLoyalty.Api.Features.Stores;
 using WechatLoyalty.Api.Infrastructure;
@@ -20,7 +22,10 @@ if (verb is not null)
 app.UseApiDefaults();
 app.MapProgrammeApi();
 app.MapConsoleSessionApi();
-app.MapStoresApi();
+app.MapStoresApi().MapStoreQrApi();
+app.MapMiniProgramAuthApi();
+app.MapMembersApi();
+app.MapOfficialAccountCallback();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

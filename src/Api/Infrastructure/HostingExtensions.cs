@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Serilog;
@@ -6,6 +7,7 @@ using WechatLoyalty.Api.Infrastructure.Auth;
 using WechatLoyalty.Domain;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
+using WechatLoyalty.Wechat;
 
 namespace WechatLoyalty.Api.Infrastructure;
 
@@ -31,6 +33,8 @@ internal static class HostingExtensions
         // ProblemDetails that says what was wrong, instead of a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
+        // Enums travel as their names ("Female", "StoreQr"): readable, and stable when members are reordered.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddValidation();
 
         var services = builder.Services;
@@ -50,6 +54,11 @@ internal static class HostingExtensions
         services.AddLoyaltyDomain();
         services.AddLoyaltyAuth();
         services.AddRedis();
+        services.AddWechat(builder.Configuration);
+        services.AddOptions<Features.Stores.MembersOptions>().BindConfiguration(Features.Stores.MembersOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.JoinPage) && !o.JoinPage.StartsWith('/') && !o.JoinPage.Contains('?'),
+                "Members:JoinPage must be a published page path without a leading '/' or a query.")
+            .ValidateOnStart();
         services.AddLoyaltyHealthChecks();
         return builder;
     }

@@ -1,36 +1,63 @@
+extern alias sim;
+
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using WechatLoyalty.Domain.Data;
+using sim::WechatLoyalty.Simulator;
+using sim::WechatLoyalty.Simulator.Hosting;
 
 namespace WechatLoyalty.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The real API over the real MariaDB and Redis: its own database (migrated by the API at start-up, as in
-/// development) and its own Redis key prefix, both removed when the test class is done.
+/// The real API on real Kestrel over the real MariaDB and Redis, with its own WeChat simulator: its own database
+/// (migrated by the API at start-up, as in development), its own Redis key prefix, its own simulator whose
+/// callbacks (OA pushes, Pay notifications) reach this API over HTTP. All removed when the test class is done.
 /// </summary>
 public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly string _keyPrefix = $"loyalty:test:{Guid.NewGuid():N}:";
+    private readonly string _id = Guid.NewGuid().ToString("N");
     private TestDatabase? _database;
+    private RunningSimulator? _simulator;
+    private int _port;
 
     /// <summary>Settings a derived factory adds or overrides.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
-    public string KeyPrefix => _keyPrefix;
+    public string KeyPrefix => $"loyalty:test:{_id}:";
 
-    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+    public RunningSimulator Simulator => _simulator ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public string BaseUrl => $"http://127.0.0.1:{_port}";
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _port = FreePort();
+        _simulator = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            KeysDirectory = null,
+            NotificationTimeScale = 0.001,
+            OfficialAccount = { ServerUrl = $"{BaseUrl}/wechat/oa" },
+        });
+        UseKestrel(_port);
+        // Started now, not on first use: the simulator may call the API (OA pushes, Pay notifications) before a test does.
+        StartServer();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Loyalty", _database!.ConnectionString);
         builder.UseSetting("ConnectionStrings:Redis", TestEnvironment.Redis);
-        builder.UseSetting("Redis:KeyPrefix", _keyPrefix);
+        builder.UseSetting("Redis:KeyPrefix", KeyPrefix);
         builder.UseSetting("Database:MigrateOnStartup", "true");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         foreach (var (key, value) in TestSecrets.All) builder.UseSetting(key, value);
+        foreach (var (key, value) in WechatSettings.For(Simulator, BaseUrl, KeyPrefix)) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
@@ -54,7 +81,7 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             var redis = Services.GetRequiredService<IConnectionMultiplexer>();
             foreach (var server in redis.GetServers())
             {
-                await foreach (var key in server.KeysAsync(pattern: _keyPrefix + "*"))
+                await foreach (var key in server.KeysAsync(pattern: KeyPrefix + "*"))
                     await redis.GetDatabase().KeyDeleteAsync(key);
             }
         }
@@ -65,7 +92,15 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         finally
         {
             await DisposeAsync();
+            if (_simulator is not null) await _simulator.DisposeAsync();
             await _database.DisposeAsync();
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
