@@ -26,10 +26,10 @@ public sealed class SimulatorKeys : IDisposable
     /// <summary>apiclient_key.pem: what our backend signs requests with.</summary>
     public RSA MerchantPrivateKey { get; }
 
-    /// <summary>apiclient_cert.pem; its SerialNumber is the merchant serial_no.</summary>
+    /// <summary>apiclient_cert.pem; its serial (as WeChat spells it, see <see cref="SerialOf"/>) is the merchant serial_no.</summary>
     public X509Certificate2 MerchantCertificate { get; }
 
-    public string MerchantSerialNumber => MerchantCertificate.SerialNumber;
+    public string MerchantSerialNumber => SerialOf(MerchantCertificate);
 
     /// <summary>The key WeChat verifies our Authorization header with (from the certificate it issued).</summary>
     public RSA MerchantPublicKey { get; }
@@ -40,7 +40,7 @@ public sealed class SimulatorKeys : IDisposable
     /// <summary>Certificate-mode view of the platform key (served by GET /v3/certificates).</summary>
     public X509Certificate2 PlatformCertificate { get; }
 
-    public string PlatformCertificateSerial => PlatformCertificate.SerialNumber;
+    public string PlatformCertificateSerial => SerialOf(PlatformCertificate);
 
     /// <summary>pub_key.pem: SubjectPublicKeyInfo PEM of the WeChat Pay public key.</summary>
     public string PlatformPublicKeyPem { get; }
@@ -48,6 +48,23 @@ public sealed class SimulatorKeys : IDisposable
     public string PublicKeyId { get; }
 
     public string ApiV3Key { get; }
+
+    /// <summary>
+    /// A certificate serial as WeChat Pay writes it: upper-case hex of the serial integer's magnitude, without the DER
+    /// sign byte. <see cref="X509Certificate2.SerialNumber"/> keeps a leading 00 when the first byte has its high bit
+    /// set (00E90A85... vs WeChat's E90A85...), so a merchant sending WeChat's spelling would get SIGN_ERROR.
+    /// </summary>
+    public static string SerialOf(X509Certificate2 certificate)
+    {
+        var bytes = certificate.SerialNumberBytes.Span;
+        var start = 0;
+        while (start < bytes.Length - 1 && bytes[start] == 0)
+        {
+            start++;
+        }
+
+        return Convert.ToHexString(bytes[start..]);
+    }
 
     public RSA CreatePlatformPublicKey()
     {

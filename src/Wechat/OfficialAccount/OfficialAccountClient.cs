@@ -16,7 +16,9 @@ public sealed class OfficialAccountClient
         HttpClient http, AccessTokenCache tokens, IOptions<OfficialAccountOptions> options, IOptions<WechatEndpointsOptions> endpoints)
     {
         _caller = new WechatApiCaller(http, tokens, options.Value.Credentials);
-        _mp = endpoints.Value.Mp;
+        // A trailing slash, so showqrcode appends to a base with a path, as the Api and Pay bases do.
+        var mp = endpoints.Value.Mp.ToString();
+        _mp = new Uri(mp.EndsWith('/') ? mp : mp + "/");
     }
 
     /// <summary>Returns the msgid. Not retried on transport errors (a repeat is a duplicate message); errors are typed.</summary>
