@@ -24,6 +24,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+port_free() { ! (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_free "$WL_API_PORT" || die "port $WL_API_PORT is in use (another ./run.sh?); set WL_API_PORT to use another"
+port_free "$WL_SIM_PORT" || die "port $WL_SIM_PORT is in use (another ./run.sh?); set WL_SIM_PORT to use another"
+
 ensure_dotnet
 ensure_packages
 start_mariadb
@@ -76,7 +80,8 @@ for _ in $(seq 1 60); do
 done
 
 log "starting the API on http://127.0.0.1:$WL_API_PORT"
-api --urls "http://127.0.0.1:$WL_API_PORT" &
+# Started directly (not through the api function) so that $! is the dotnet process itself and Ctrl-C reaches it.
+(cd "$api_dir" && exec dotnet WechatLoyalty.Api.dll --urls "http://127.0.0.1:$WL_API_PORT") &
 children+=($!)
 
 ready=0
