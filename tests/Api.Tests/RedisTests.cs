@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using WechatLoyalty.Api.Infrastructure;
+using WechatLoyalty.Jobs.Hosting;
 using WechatLoyalty.Api.Tests.Infrastructure;
 
 namespace WechatLoyalty.Api.Tests;

@@ -7,7 +7,8 @@ using WechatLoyalty.Api.Infrastructure.Auth;
 using WechatLoyalty.Domain;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
-using WechatLoyalty.Wechat;
+using WechatLoyalty.Jobs;
+using WechatLoyalty.Jobs.Hosting;
 
 namespace WechatLoyalty.Api.Infrastructure;
 
@@ -37,24 +38,10 @@ internal static class HostingExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddValidation();
 
+        builder.AddLoyaltyCore();
+        builder.AddLoyaltyJobs();
         var services = builder.Services;
-        services.AddValidatedOptions<ConnectionStringsOptions>(ConnectionStringsOptions.Section);
-        services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
-        services.AddValidatedOptions<ProgrammeOptions>(ProgrammeOptions.Section);
-        services.AddSingleton<IValidateOptions<ProgrammeOptions>, ProgrammeOptionsValidator>();
-
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ProgrammeClock(
-            sp.GetRequiredService<TimeProvider>(),
-            ProgrammeClock.FindZone(sp.GetRequiredService<IOptions<ProgrammeOptions>>().Value.TimeZone)));
-
-        services.AddLoyaltyData(sp => (
-            sp.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value.Loyalty,
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ServerVersion));
-        services.AddLoyaltyDomain();
         services.AddLoyaltyAuth();
-        services.AddRedis();
-        services.AddWechat(builder.Configuration);
         services.AddOptions<Features.Stores.MembersOptions>().BindConfiguration(Features.Stores.MembersOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.JoinPage) && !o.JoinPage.StartsWith('/') && !o.JoinPage.Contains('?'),
                 "Members:JoinPage must be a published page path without a leading '/' or a query.")
@@ -78,6 +65,7 @@ internal static class HostingExtensions
             app.MapScalarApiReference(o => o.WithTitle("WechatLoyalty API"));
         }
         app.MapLoyaltyHealthChecks();
+        app.MapJobsDashboard();
         return app;
     }
 }

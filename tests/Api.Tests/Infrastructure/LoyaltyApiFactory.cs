@@ -56,6 +56,8 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Redis:KeyPrefix", KeyPrefix);
         builder.UseSetting("Database:MigrateOnStartup", "true");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        // No Hangfire server per test class unless a test asks for one (JobsTests does).
+        builder.UseSetting("Jobs:ServerEnabled", "false");
         foreach (var (key, value) in TestSecrets.All) builder.UseSetting(key, value);
         foreach (var (key, value) in WechatSettings.For(Simulator, BaseUrl, KeyPrefix)) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);

@@ -3,8 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using WechatLoyalty.Domain.Admin;
-using WechatLoyalty.Domain.Members;
-using WechatLoyalty.Domain.Security;
+using WechatLoyalty.Jobs.Hosting;
 
 namespace WechatLoyalty.Api.Infrastructure.Auth;
 
@@ -31,15 +30,7 @@ internal static class AuthRegistration
     public static IServiceCollection AddLoyaltyAuth(this IServiceCollection services)
     {
         services.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
-        services.AddValidatedOptions<SecurityOptions>(SecurityOptions.Section);
-        services.AddSingleton<IValidateOptions<AuthOptions>, KeyOptionsValidator>();
-        services.AddSingleton<IValidateOptions<SecurityOptions>, KeyOptionsValidator>();
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<SecurityOptions>>().Value;
-            return new PersonalDataProtector(Convert.FromBase64String(o.DataKey), Convert.FromBase64String(o.HashKey));
-        });
-        services.AddSingleton<DynamicMemberCode>();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddScoped<MemberTokens>();
 
         services.AddAuthentication()

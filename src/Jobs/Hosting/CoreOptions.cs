@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace WechatLoyalty.Api.Infrastructure;
+namespace WechatLoyalty.Jobs.Hosting;
 
 /// <summary>Section <c>ConnectionStrings</c>: where the system of record and Redis live.</summary>
 public sealed class ConnectionStringsOptions
@@ -52,7 +53,7 @@ public sealed class ProgrammeOptions
 }
 
 /// <summary>Checks what attributes cannot: the time zone must exist on this machine.</summary>
-internal sealed class ProgrammeOptionsValidator : IValidateOptions<ProgrammeOptions>
+public sealed class ProgrammeOptionsValidator : IValidateOptions<ProgrammeOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProgrammeOptions options)
     {
@@ -63,7 +64,7 @@ internal sealed class ProgrammeOptionsValidator : IValidateOptions<ProgrammeOpti
     }
 }
 
-internal static class OptionsRegistration
+public static class OptionsRegistration
 {
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class =>
         services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace WechatLoyalty.Api.Infrastructure;
+namespace WechatLoyalty.Jobs.Hosting;
 
 /// <summary>
 /// Builds every Redis key from one place, under the configured prefix (<c>loyalty:</c> by default), so keys
@@ -16,7 +17,7 @@ public sealed class RedisKeys(IOptions<RedisOptions> options)
     public RedisKey For(params string[] parts) => _prefix + string.Join(':', parts);
 }
 
-internal static class RedisRegistration
+public static class RedisRegistration
 {
     /// <summary>
     /// One multiplexer for the process (it is thread-safe and meant to be shared). AbortOnConnectFail is off so the

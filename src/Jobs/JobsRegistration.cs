@@ -1,0 +1,45 @@
+using Hangfire;
+using Hangfire.Redis.StackExchange;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+using WechatLoyalty.Jobs.Hosting;
+using WechatLoyalty.Jobs.Points;
+
+namespace WechatLoyalty.Jobs;
+
+public static class JobsRegistration
+{
+    /// <summary>
+    /// Hangfire on Redis (the queues survive restarts: Redis runs with an append-only file), the job classes, the
+    /// recurring schedule in the programme time zone, and, unless <c>Jobs:ServerEnabled</c> is false, a server in
+    /// this process. Several servers (API instances, standalone workers) share the storage safely.
+    /// </summary>
+    public static IHostApplicationBuilder AddLoyaltyJobs(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<JobsOptions>(JobsOptions.Section);
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseRedisStorage(sp.GetRequiredService<IConnectionMultiplexer>(), new RedisStorageOptions
+            {
+                Prefix = sp.GetRequiredService<RedisKeys>().Prefix + "hangfire:",
+            }));
+
+        if (builder.Configuration.GetValue($"{JobsOptions.Section}:ServerEnabled", true))
+        {
+            services.AddHangfireServer((sp, server) =>
+            {
+                server.WorkerCount = builder.Configuration.GetValue($"{JobsOptions.Section}:WorkerCount", 4);
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+
+        services.AddScoped<PointsJobs>();
+        services.AddHostedService<RecurringJobsScheduler>();
+        return builder;
+    }
+}

@@ -1,0 +1,20 @@
+namespace WechatLoyalty.Jobs;
+
+/// <summary>Recurring job ids: constants, because Hangfire keys its schedule by them and a rename would orphan one.</summary>
+public static class RecurringJobIds
+{
+    public const string ExpirePoints = "points-expire";
+    public const string ReleasePendingPoints = "points-release-pending";
+    public const string CheckBalances = "points-check-balances";
+    public const string ReconcilePayments = "payments-reconcile";
+
+    /// <summary>Defaults, overridable per id in <c>Jobs:Recurring</c>.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>
+    {
+        // Just after midnight programme time: lots expire at the end of their last day.
+        [ExpirePoints] = "5 0 * * *",
+        [ReleasePendingPoints] = "*/15 * * * *",
+        [CheckBalances] = "30 3 * * *",
+        [ReconcilePayments] = "*/5 * * * *",
+    };
+}

@@ -1,0 +1,57 @@
+using Hangfire;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using WechatLoyalty.Domain.Common;
+using WechatLoyalty.Jobs.Points;
+
+namespace WechatLoyalty.Jobs;
+
+/// <summary>
+/// Registers the recurring jobs from <c>Jobs:Recurring</c> (falling back to the defaults), in the programme time
+/// zone. AddOrUpdate is idempotent, so every process may do it; an empty cron removes the job. In the background
+/// and retried: with Redis down the API still starts and serves, and the schedule is written when Redis is back.
+/// </summary>
+internal sealed class RecurringJobsScheduler(
+    IRecurringJobManager recurring, IOptions<JobsOptions> options, ProgrammeClock clock, ILogger<RecurringJobsScheduler> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                ScheduleAll();
+                return;
+            }
+            catch (RedisException ex)
+            {
+                logger.LogWarning(ex, "Could not write the recurring job schedule (Redis unavailable); retrying in {Delay}", RetryEvery);
+            }
+            await Task.Delay(RetryEvery, stoppingToken);
+        }
+    }
+
+    internal void ScheduleAll()
+    {
+        Schedule<PointsJobs>(RecurringJobIds.ExpirePoints, j => j.ExpireAsync(CancellationToken.None));
+        Schedule<PointsJobs>(RecurringJobIds.ReleasePendingPoints, j => j.ReleasePendingAsync(CancellationToken.None));
+        Schedule<PointsJobs>(RecurringJobIds.CheckBalances, j => j.CheckBalancesAsync(CancellationToken.None));
+    }
+
+    private void Schedule<T>(string id, System.Linq.Expressions.Expression<Func<T, Task>> job)
+    {
+        var cron = options.Value.Recurring.TryGetValue(id, out var configured) ? configured : RecurringJobIds.DefaultCron[id];
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            recurring.RemoveIfExists(id);
+            logger.LogInformation("Recurring job {JobId} disabled by configuration", id);
+            return;
+        }
+        recurring.AddOrUpdate(id, job, cron, new RecurringJobOptions { TimeZone = clock.Zone });
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WechatLoyalty.Api.Tests.Infrastructure;
+using WechatLoyalty.Domain.Admin;
+using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Points;
+using WechatLoyalty.Jobs;
+using WechatLoyalty.Jobs.Points;
+
+namespace WechatLoyalty.Api.Tests.Jobs;
+
+/// <summary>Hangfire inside the API on the real Redis: the schedule, the dashboard's access rules, a job run end to end.</summary>
+public class JobsTests(JobsTests.Factory factory) : IClassFixture<JobsTests.Factory>
+{
+    public class Factory : LoyaltyApiFactory
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+        [
+            new("Jobs:ServerEnabled", "true"),
+            new("Jobs:WorkerCount", "2"),
+            new($"Jobs:Recurring:{RecurringJobIds.CheckBalances}", ""),
+        ];
+    }
+
+    [Fact]
+    public async Task RecurringJobs_AreRegistered_InProgrammeTimeZone_WithConfiguredOverrides()
+    {
+        await WaitForScheduleAsync();
+        using var connection = factory.Services.GetRequiredService<JobStorage>().GetConnection();
+
+        var jobs = connection.GetRecurringJobs().ToDictionary(j => j.Id);
+
+        Assert.Equal("5 0 * * *", jobs[RecurringJobIds.ExpirePoints].Cron);
+        Assert.Equal("Asia/Shanghai", jobs[RecurringJobIds.ExpirePoints].TimeZoneId);
+        Assert.True(jobs.ContainsKey(RecurringJobIds.ReleasePendingPoints));
+        Assert.False(jobs.ContainsKey(RecurringJobIds.CheckBalances));
+    }
+
+    [Fact]
+    public async Task ExpiryJob_ExpiresPastLots_WhenTriggeredThroughHangfire()
+    {
+        var lotId = await SeedExpiredLotAsync();
+
+        factory.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<PointsJobs>(j => j.ExpireAsync(CancellationToken.None));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        PointLot lot;
+        do
+        {
+            await Task.Delay(200);
+            lot = await factory.WithDbAsync(db => db.PointLots.AsNoTracking().SingleAsync(l => l.Id == lotId));
+        } while (lot.ExpiredAt is null && DateTime.UtcNow < deadline);
+        if (lot.ExpiredAt is null)
+        {
+            var monitor = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+            var failed = monitor.FailedJobs(0, 5).Select(j => j.Value.ExceptionMessage + " " + j.Value.ExceptionDetails);
+            Assert.Fail($"servers={monitor.Servers().Count} enqueued={monitor.EnqueuedCount("default")} succeeded={monitor.SucceededListCount()} failed: {string.Join(" | ", failed)}");
+        }
+        Assert.Equal(0, lot.Remaining);
+        Assert.Equal(1, await factory.WithDbAsync(db => db.PointEntries.CountAsync(e => e.LotId == lotId && e.Kind == PointEntryKind.Expire)));
+    }
+
+    [Fact]
+    public async Task Dashboard_Is401Anonymous_ReadOnlyForMarketing_AndFullForAdmin()
+    {
+        var anonymous = await factory.CreateClient().GetAsync("/hangfire/recurring");
+        var marketing = await (await ConsoleAccounts.SignedInClientAsync(factory, AdminRole.Marketing)).GetAsync("/hangfire/recurring");
+        var admin = await (await ConsoleAccounts.SignedInClientAsync(factory, AdminRole.Admin)).GetAsync("/hangfire/recurring");
+        var clerk = await (await ConsoleAccounts.SignedInClientAsync(factory, AdminRole.Clerk, 1)).GetAsync("/hangfire/recurring");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, clerk.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, marketing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.DoesNotContain("js-jobs-list-command", await marketing.Content.ReadAsStringAsync());
+        Assert.Contains("js-jobs-list-command", await admin.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The schedule is written by a background service just after start-up.</summary>
+    private async Task WaitForScheduleAsync()
+    {
+        var storage = factory.Services.GetRequiredService<JobStorage>();
+        for (var i = 0; i < 300; i++)
+        {
+            using var connection = storage.GetConnection();
+            if (connection.GetRecurringJobs().Any(j => j.Id == RecurringJobIds.ExpirePoints)) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("The recurring schedule was not written within 30 s of start-up.");
+    }
+
+    private async Task<long> SeedExpiredLotAsync()
+    {
+        return await factory.WithDbAsync(async db =>
+        {
+            var now = DateTime.UtcNow;
+            var member = new Member
+            {
+                MemberNo = MemberCodes.NewMemberNo(), ReferralCode = MemberCodes.NewReferralCode(), TierCode = "ordinary",
+                TierReachedAt = now, TermsVersion = "t", TermsAcceptedAt = now, JoinedAt = now.AddYears(-3), PointsBalance = 120,
+            };
+            db.Members.Add(member);
+            await db.SaveChangesAsync();
+            var lot = new PointLot
+            {
+                MemberId = member.Id, Source = PointSource.Purchase, Amount = 120, Remaining = 120,
+                EarnedAt = now.AddYears(-2).AddDays(-2), ExpiresAt = now.AddDays(-1),
+            };
+            db.PointLots.Add(lot);
+            await db.SaveChangesAsync();
+            db.PointEntries.Add(new PointEntry
+            {
+                MemberId = member.Id, Kind = PointEntryKind.Earn, Delta = 120, BalanceAfter = 120, LotId = lot.Id,
+                IdempotencyKey = $"earn:test:{lot.Id}", CreatedAt = lot.EarnedAt,
+            });
+            await db.SaveChangesAsync();
+            return lot.Id;
+        });
+    }
+}
