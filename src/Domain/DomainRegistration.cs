@@ -3,6 +3,7 @@ using WechatLoyalty.Domain.Members;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
 using WechatLoyalty.Domain.Stores;
+using WechatLoyalty.Domain.Tiers;
 
 namespace WechatLoyalty.Domain;
 
@@ -23,6 +24,7 @@ public static class DomainRegistration
         services.AddScoped<PointsMaintenance>();
         services.AddScoped<PointsBalanceCheck>();
         services.AddScoped<PointsHistory>();
+        services.AddScoped<TierRecalculation>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using WechatLoyalty.Jobs.Hosting;
 using WechatLoyalty.Jobs.Points;
+using WechatLoyalty.Jobs.Tiers;
 
 namespace WechatLoyalty.Jobs;
 
@@ -39,6 +40,7 @@ public static class JobsRegistration
         }
 
         services.AddScoped<PointsJobs>();
+        services.AddScoped<TierJobs>();
         services.AddHostedService<RecurringJobsScheduler>();
         return builder;
     }

@@ -7,6 +7,7 @@ public static class RecurringJobIds
     public const string ReleasePendingPoints = "points-release-pending";
     public const string CheckBalances = "points-check-balances";
     public const string ReconcilePayments = "payments-reconcile";
+    public const string RecalculateTiers = "tiers-recalculate";
 
     /// <summary>Defaults, overridable per id in <c>Jobs:Recurring</c>.</summary>
     public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>
@@ -16,5 +17,7 @@ public static class RecurringJobIds
         [ReleasePendingPoints] = "*/15 * * * *",
         [CheckBalances] = "30 3 * * *",
         [ReconcilePayments] = "*/5 * * * *",
+        // At night, after the day's refunds have landed and before the morning's messages.
+        [RecalculateTiers] = "30 2 * * *",
     };
 }

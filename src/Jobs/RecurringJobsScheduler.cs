@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Jobs.Points;
+using WechatLoyalty.Jobs.Tiers;
 
 namespace WechatLoyalty.Jobs;
 
@@ -41,6 +42,7 @@ internal sealed class RecurringJobsScheduler(
         Schedule<PointsJobs>(RecurringJobIds.ExpirePoints, j => j.ExpireAsync(CancellationToken.None));
         Schedule<PointsJobs>(RecurringJobIds.ReleasePendingPoints, j => j.ReleasePendingAsync(CancellationToken.None));
         Schedule<PointsJobs>(RecurringJobIds.CheckBalances, j => j.CheckBalancesAsync(CancellationToken.None));
+        Schedule<TierJobs>(RecurringJobIds.RecalculateTiers, j => j.RecalculateAsync(CancellationToken.None));
     }
 
     private void Schedule<T>(string id, System.Linq.Expressions.Expression<Func<T, Task>> job)

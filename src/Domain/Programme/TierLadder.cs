@@ -19,6 +19,8 @@ public sealed class TierLadder
             if (_tiers[i].ThresholdFen <= _tiers[i - 1].ThresholdFen)
                 throw new DomainException("tiers.thresholds", "Tier thresholds must be strictly ascending.");
         }
+        if (_tiers.Any(t => t.Code.Length is 0 or > 32 || !t.Code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-')))
+            throw new DomainException("tiers.codes", "Tier codes are 1-32 lower-case letters, digits, '_' or '-'.");
         if (_tiers.Select(t => t.Code).Distinct(StringComparer.OrdinalIgnoreCase).Count() != _tiers.Length)
             throw new DomainException("tiers.codes", "Tier codes must be unique.");
         if (_tiers.Any(t => t.PointsMultiplier <= 0))
