@@ -21,6 +21,7 @@ if (verb is not null)
 
 app.UseApiDefaults();
 app.MapProgrammeApi();
+app.MapProgrammeSettingsApi();
 app.MapConsoleSessionApi();
 app.MapStoresApi().MapStoreQrApi();
 app.MapMiniProgramAuthApi();

@@ -13,6 +13,8 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        // A rule broken inside code called through reflection (validators, binders) is still a broken rule.
+        if (exception is System.Reflection.TargetInvocationException { InnerException: DomainException broken }) exception = broken;
         var (status, title, code) = exception switch
         {
             DomainException { Kind: DomainErrorKind.NotFound } d => (StatusCodes.Status404NotFound, d.Message, d.Code),

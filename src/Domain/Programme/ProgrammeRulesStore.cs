@@ -31,7 +31,7 @@ public sealed class ProgrammeRulesStore(LoyaltyDbContext db, ProgrammeClock cloc
         CreatedAt = clock.UtcNow.UtcDateTime,
     };
 
-    internal static ProgrammeRules Deserialize(string json) =>
+    public static ProgrammeRules Deserialize(string json) =>
         (JsonSerializer.Deserialize<ProgrammeRules>(json, Json)
             ?? throw new DomainException("programme.corrupt", "A stored programme version is empty.")).Validated();
 }

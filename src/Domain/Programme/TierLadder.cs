@@ -9,7 +9,8 @@ public sealed class TierLadder
 
     public TierLadder(IEnumerable<TierRule> tiers)
     {
-        _tiers = [.. tiers.OrderBy(t => t.ThresholdFen)];
+        // In ladder order (Level); thresholds must then ascend with it, so an edit cannot silently reorder tiers.
+        _tiers = [.. tiers.OrderBy(t => t.Level).ThenBy(t => t.ThresholdFen)];
         if (_tiers.Length == 0)
             throw new DomainException("tiers.empty", "The tier ladder needs at least one tier.");
         if (_tiers[0].ThresholdFen != 0)
