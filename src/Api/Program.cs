@@ -1,6 +1,8 @@
 using WechatLoyalty.Api.Demo;
 using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Features.Members;
+using WechatLoyalty.Api.Features.Payments;
+using WechatLoyalty.Api.Features.Points;
 using WechatLoyalty.Api.Features.WechatCallbacks;
 using WechatLoyalty.Api.Features.Programme;
 using WechatLoyalty.Api.Features.Stores;
@@ -27,6 +29,11 @@ app.MapStoresApi().MapStoreQrApi();
 app.MapMiniProgramAuthApi();
 app.MapMembersApi();
 app.MapOfficialAccountCallback();
+app.MapOrdersApi();
+app.MapPayNotification();
+app.MapPosPurchasesApi();
+app.MapRefundsApi();
+app.MapPointsApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

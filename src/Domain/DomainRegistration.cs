@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Payments;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
 using WechatLoyalty.Domain.Stores;
@@ -25,6 +26,12 @@ public static class DomainRegistration
         services.AddScoped<PointsBalanceCheck>();
         services.AddScoped<PointsHistory>();
         services.AddScoped<TierRecalculation>();
+        services.AddScoped<OrderService>();
+        services.AddScoped<PaymentEarnings>();
+        services.AddScoped<PaymentRecorder>();
+        services.AddScoped<PaymentClaims>();
+        services.AddScoped<RefundService>();
+        services.AddScoped<RefundRecorder>();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using WechatLoyalty.Jobs.Hosting;
+using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
 using WechatLoyalty.Jobs.Tiers;
 
@@ -28,6 +29,9 @@ public static class JobsRegistration
             .UseRedisStorage(sp.GetRequiredService<IConnectionMultiplexer>(), new RedisStorageOptions
             {
                 Prefix = sp.GetRequiredService<RedisKeys>().Prefix + "hangfire:",
+                // Workers learn of new jobs by pub/sub; this is how long an idle worker waits before looking anyway
+                // (the default, 3 minutes, would leave a job whose notification was missed waiting that long).
+                FetchTimeout = TimeSpan.FromSeconds(15),
             }));
 
         if (builder.Configuration.GetValue($"{JobsOptions.Section}:ServerEnabled", true))
@@ -41,6 +45,7 @@ public static class JobsRegistration
 
         services.AddScoped<PointsJobs>();
         services.AddScoped<TierJobs>();
+        services.AddPaymentJobs();
         services.AddHostedService<RecurringJobsScheduler>();
         return builder;
     }

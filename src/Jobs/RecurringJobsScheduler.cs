@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using WechatLoyalty.Domain.Common;
+using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
 using WechatLoyalty.Jobs.Tiers;
 
@@ -43,6 +44,7 @@ internal sealed class RecurringJobsScheduler(
         Schedule<PointsJobs>(RecurringJobIds.ReleasePendingPoints, j => j.ReleasePendingAsync(CancellationToken.None));
         Schedule<PointsJobs>(RecurringJobIds.CheckBalances, j => j.CheckBalancesAsync(CancellationToken.None));
         Schedule<TierJobs>(RecurringJobIds.RecalculateTiers, j => j.RecalculateAsync(CancellationToken.None));
+        Schedule<ReconcilePaymentsJob>(RecurringJobIds.ReconcilePayments, j => j.RunAsync(CancellationToken.None));
     }
 
     private void Schedule<T>(string id, System.Linq.Expressions.Expression<Func<T, Task>> job)

@@ -20,6 +20,8 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<MemberSession> MemberSessions => Set<MemberSession>();
     public DbSet<TierChange> TierChanges => Set<TierChange>();
     public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<PointLot> PointLots => Set<PointLot>();
     public DbSet<PointEntry> PointEntries => Set<PointEntry>();
     public DbSet<PointReservation> PointReservations => Set<PointReservation>();

@@ -50,4 +50,5 @@ public static class LedgerKeys
     public static string Redeem(string orderNo) => $"redeem:order:{orderNo}";
     public static string RedeemRelease(string orderNo) => $"release:order:{orderNo}";
     public static string Adjust(Guid requestId) => $"adjust:{requestId:N}";
+    public static string TierUpgrade(long paymentId, string tierCode) => $"upgrade:pay:{paymentId}:{tierCode}";
 }

@@ -2,7 +2,10 @@ using WechatLoyalty.Domain.Common;
 
 namespace WechatLoyalty.Domain.Programme;
 
-/// <summary>One rung of the tier ladder. Thresholds are net spend over a rolling 365 days, inclusive.</summary>
+/// <summary>
+/// One rung of the tier ladder. Thresholds are net spend over a rolling 365 days, inclusive.
+/// <see cref="UpgradeRewardPoints"/> are granted once when a payment lifts a member to this tier [004].
+/// </summary>
 public sealed record TierRule(
     int Level,
     string Code,
@@ -10,7 +13,8 @@ public sealed record TierRule(
     long ThresholdFen,
     decimal PointsMultiplier,
     bool BirthdayGift,
-    IReadOnlyList<string> Benefits);
+    IReadOnlyList<string> Benefits,
+    int UpgradeRewardPoints = 0);
 
 /// <summary>
 /// Everything the seeds disagree on is configuration (loyalty-rules.md). A programme runs one version of these
@@ -53,6 +57,7 @@ public sealed record ProgrammeRules
         Require(TierGuaranteedMonths is >= 0 and <= 60, "TierGuaranteedMonths must be between 0 and 60.");
         Require(RedemptionPointsPerYuan > 0 && RedemptionStepPoints > 0, "Redemption rates must be positive.");
         Require(RedemptionMaxPercentOfOrder is > 0 and <= 100, "RedemptionMaxPercentOfOrder must be 1..100.");
+        Require(Tiers.All(t => t.UpgradeRewardPoints >= 0), "Upgrade rewards cannot be negative.");
         Require(WelcomePoints >= 0 && ReferralWelcomePoints >= 0 && ReferrerRewardPoints >= 0 && BirthdayGiftPoints >= 0,
             "Reward points cannot be negative.");
         Require(ExpiryReminderDays.All(d => d is > 0 and <= 365), "Expiry reminder days must be 1..365.");

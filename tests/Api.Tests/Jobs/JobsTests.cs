@@ -46,7 +46,7 @@ public class JobsTests(JobsTests.Factory factory) : IClassFixture<JobsTests.Fact
 
         factory.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<PointsJobs>(j => j.ExpireAsync(CancellationToken.None));
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         PointLot lot;
         do
         {

@@ -7,6 +7,7 @@ using WechatLoyalty.Api.Infrastructure.Auth;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Payments;
 using WechatLoyalty.Wechat;
 using WechatLoyalty.Wechat.MiniProgram;
 
@@ -46,7 +47,7 @@ internal static class MembersApi
     public sealed record MemberCodeResponse(string Code, DateTimeOffset ExpiresAt);
 
     internal static async Task<Results<Created<MemberCardResponse>, Ok<MemberCardResponse>>> Register(
-        RegisterRequest request, ClaimsPrincipal user, RegistrationService registration, MemberCardQuery cards,
+        RegisterRequest request, ClaimsPrincipal user, RegistrationService registration, PaymentClaims claims, MemberCardQuery cards,
         ProgrammeClock clock, IOptions<ProgrammeOptions> programme, CancellationToken ct)
     {
         var scene = LaunchScene.Parse(request.Scene);
@@ -57,6 +58,9 @@ internal static class MembersApi
             request.Gender ?? Gender.Unknown);
 
         var result = await registration.RegisterAsync(user.IdentityId(), command, programme.Value.Preset, ct);
+        // Payments made before joining (within the claim window) earn their points now; idempotent, so a repeated
+        // registration call or a claim interrupted half-way is simply completed.
+        await claims.ClaimAsync(result.MemberId, programme.Value.Preset, ct);
         var card = MemberCardResponse.From(await cards.GetAsync(result.MemberId, programme.Value.Preset, ct));
         return result.Created ? TypedResults.Created("/api/members/me", card) : TypedResults.Ok(card);
     }

@@ -460,6 +460,113 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.ToTable("tier_changes");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Payments.Order", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<long>("ChargeFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("charge_fen");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(127)
+                        .HasColumnType("varchar(127)")
+                        .HasColumnName("description");
+
+                    b.Property<long>("IdentityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("identity_id");
+
+                    b.Property<long?>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<DateTime?>("PaidAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("PrepayId")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("prepay_id");
+
+                    b.Property<long>("RedeemOffsetFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("redeem_offset_fen");
+
+                    b.Property<long>("RedeemedPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("redeemed_points");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("StoreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("store_id");
+
+                    b.Property<DateTime>("TimeExpire")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("time_expire");
+
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_orders");
+
+                    b.HasIndex("IdentityId")
+                        .HasDatabaseName("ix_orders_identity_id");
+
+                    b.HasIndex("OutTradeNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_orders_out_trade_no");
+
+                    b.HasIndex("StoreId")
+                        .HasDatabaseName("ix_orders_store_id");
+
+                    b.HasIndex("MemberId", "CreatedAt")
+                        .HasDatabaseName("ix_orders_member_id_created_at");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_orders_status_created_at");
+
+                    b.ToTable("orders");
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Payments.Payment", b =>
                 {
                     b.Property<long>("Id")
@@ -547,6 +654,81 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasDatabaseName("ix_payments_store_id_paid_at");
 
                     b.ToTable("payments");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Payments.Refund", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("OutRefundNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("out_refund_no");
+
+                    b.Property<long?>("PayerRefundFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payer_refund_fen");
+
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(80)
+                        .HasColumnType("varchar(80)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("refund_id");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_refunds");
+
+                    b.HasIndex("OutRefundNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refunds_out_refund_no");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_refunds_payment_id");
+
+                    b.HasIndex("RefundId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refunds_refund_id");
+
+                    b.ToTable("refunds");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Points.PointEntry", b =>
@@ -984,6 +1166,28 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasConstraintName("fk_tier_changes_members_member_id");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Payments.Order", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.MemberIdentity", null)
+                        .WithMany()
+                        .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_orders_member_identities_identity_id");
+
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_orders_members_member_id");
+
+                    b.HasOne("WechatLoyalty.Domain.Stores.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_orders_stores_store_id");
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Payments.Payment", b =>
                 {
                     b.HasOne("WechatLoyalty.Domain.Members.Member", null)
@@ -997,6 +1201,16 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasForeignKey("StoreId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_payments_stores_store_id");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Payments.Refund", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Payments.Payment", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_refunds_payments_payment_id");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Points.PointEntry", b =>

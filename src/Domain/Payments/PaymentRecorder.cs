@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using WechatLoyalty.Domain.Common;
+using WechatLoyalty.Domain.Data;
+using WechatLoyalty.Domain.Points;
+using WechatLoyalty.Domain.Programme;
+
+namespace WechatLoyalty.Domain.Payments;
+
+/// <summary>
+/// Records a successful WeChat Pay transaction exactly once, in ONE transaction: payment row (unique
+/// transaction_id), order → Paid, reservation confirmed, points lot and ledger entry, net spend and instant tier
+/// upgrade. Notification, reconciliation and POS all come through here.
+/// <para>
+/// Locks, in the ledger's order: the order row, then the member row. Every read before the member lock is a locking
+/// read, so the transaction's snapshot is taken after it and sees every payment of the member committed before
+/// (net spend must not miss a concurrent payment). Concurrent deliveries of one transaction queue on the order lock;
+/// the loser sees the winner's payment and writes nothing. Without an order (POS) they meet at the unique index.
+/// </para>
+/// </summary>
+public sealed class PaymentRecorder(
+    LoyaltyDbContext db, ProgrammeRulesStore rulesStore, PaymentEarnings earnings, PointsRedemption redemption, ProgrammeClock clock,
+    ILogger<PaymentRecorder> logger)
+{
+    public async Task<PaymentRecordResult> RecordAsync(PaidTransaction paid, string fallbackPreset, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(paid);
+        if (string.IsNullOrWhiteSpace(paid.TransactionId) || paid.TransactionId.Length > 32 || paid.TotalFen < 1
+            || paid.PayerTotalFen < 0 || paid.PayerTotalFen > paid.TotalFen)
+            return PaymentRecordResult.Rejected("malformed transaction");
+        // Read before the transaction: a plain read inside it would fix the snapshot before the locks (see above).
+        var rules = await rulesStore.GetActiveAsync(fallbackPreset, ct);
+        try
+        {
+            return await db.ExecuteAsync(token => RecordLockedAsync(paid, rules, token), ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsDuplicateKey())
+        {
+            // A concurrent delivery committed the same transaction_id first; its recording is the answer.
+            db.ChangeTracker.Clear();
+            return await ExistingAsync(paid.TransactionId, ct) ?? throw new InvalidOperationException("Duplicate key without a payment.", ex);
+        }
+    }
+
+    private async Task<PaymentRecordResult> RecordLockedAsync(PaidTransaction paid, ProgrammeRules rules, CancellationToken ct)
+    {
+        var order = (await db.Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE out_trade_no = {paid.OutTradeNo} FOR UPDATE")
+            .AsNoTracking().ToListAsync(ct)).SingleOrDefault();
+        if (order is null && paid.Channel == PaymentChannel.MiniProgram) return PaymentRecordResult.Rejected("out_trade_no is not our order");
+        if (order is not null && order.ChargeFen != paid.TotalFen) return PaymentRecordResult.Rejected("amount.total differs from the order");
+        if (order?.TransactionId is { } other && other != paid.TransactionId)
+            return PaymentRecordResult.Rejected("the order was paid by another transaction");
+
+        var memberId = order?.MemberId ?? paid.MemberId ?? await MemberOfPayerAsync(order, paid, ct);
+        var tierCode = memberId is { } id ? await earnings.LockMemberAsync(id, ct) : null;
+        if (tierCode is null) memberId = null;
+
+        if (await ExistingAsync(paid.TransactionId, ct) is { } existing) return existing;
+
+        var now = clock.UtcNow.UtcDateTime;
+        var payment = new Payment
+        {
+            TransactionId = paid.TransactionId, OutTradeNo = paid.OutTradeNo, MemberId = memberId, PayerOpenId = paid.PayerOpenId,
+            StoreId = order?.StoreId ?? paid.StoreId, Channel = paid.Channel, TotalFen = paid.TotalFen, PayerTotalFen = paid.PayerTotalFen,
+            PaidAt = paid.PaidAt, CreatedAt = now,
+        };
+        db.Payments.Add(payment);
+        await db.SaveChangesAsync(ct);
+
+        if (order is not null)
+        {
+            // Paid wins over any state: money arrived. A Closed order being paid means WeChat let it through; say so.
+            if (order.Status == OrderStatus.Closed)
+                logger.LogError("Order {OutTradeNo} was paid by {TransactionId} after it was closed", order.OutTradeNo, paid.TransactionId);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE orders SET status = {nameof(OrderStatus.Paid)}, transaction_id = {paid.TransactionId}, paid_at = {paid.PaidAt}, member_id = {memberId} WHERE id = {order.Id}", ct);
+            if (order.RedeemedPoints > 0 && order.Status != OrderStatus.Closed) await redemption.ConfirmAsync(order.OutTradeNo, ct);
+        }
+
+        long points = 0;
+        string? upgradedTo = null;
+        if (memberId is { } member) (points, upgradedTo) = await earnings.ApplyAsync(payment, member, tierCode!, rules, ct);
+        logger.LogInformation("Payment {PaymentId} ({TransactionId}, {Channel}) recorded for member {MemberId}: {Points} points, tier {UpgradedTo}",
+            payment.Id, paid.TransactionId, paid.Channel, memberId, points, upgradedTo ?? "unchanged");
+        return new PaymentRecordResult(PaymentRecordStatus.Recorded, payment.Id, memberId, points, upgradedTo);
+    }
+
+    /// <summary>
+    /// The member of the payer: the order's identity (it may have joined since ordering) or, without an order, the
+    /// identity of the payer's openid. A locking read, for the snapshot reason above.
+    /// </summary>
+    private async Task<long?> MemberOfPayerAsync(Order? order, PaidTransaction paid, CancellationToken ct)
+    {
+        var identities = order is not null
+            ? db.MemberIdentities.FromSqlInterpolated($"SELECT * FROM member_identities WHERE id = {order.IdentityId} LOCK IN SHARE MODE")
+            : db.MemberIdentities.FromSqlInterpolated(
+                $"SELECT * FROM member_identities WHERE app_id = {paid.PayerAppId} AND open_id = {paid.PayerOpenId} LOCK IN SHARE MODE");
+        return (await identities.AsNoTracking().ToListAsync(ct)).SingleOrDefault()?.MemberId;
+    }
+
+    private async Task<PaymentRecordResult?> ExistingAsync(string transactionId, CancellationToken ct) =>
+        await db.Payments.AsNoTracking().Where(p => p.TransactionId == transactionId)
+            .Select(p => new PaymentRecordResult(PaymentRecordStatus.Duplicate, p.Id, p.MemberId, p.PointsEarned, null, null))
+            .SingleOrDefaultAsync(ct);
+}
