@@ -50,9 +50,9 @@ public sealed class MemberCardQuery(LoyaltyDbContext db, ProgrammeRulesStore rul
         var expiring = await db.PointLots.AsNoTracking()
             .Where(l => l.MemberId == memberId && l.Remaining > 0 && l.ExpiredAt == null && l.ExpiresAt > now && l.ExpiresAt <= soon
                         && (l.PendingUntil == null || l.PendingUntil <= now))
-            .GroupBy(_ => 1)
+            .GroupBy(l => l.MemberId)
             .Select(g => new { Points = g.Sum(l => l.Remaining), First = g.Min(l => l.ExpiresAt) })
-            .FirstOrDefaultAsync(ct);
+            .SingleOrDefaultAsync(ct);
         var spend = await NetSpend.RollingYearAsync(db, clock, memberId, ct);
         var ladder = rules.Ladder;
         var tier = ladder.Tiers.FirstOrDefault(t => t.Code == member.TierCode) ?? ladder.QualifyingTier(spend);
