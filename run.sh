@@ -56,6 +56,8 @@ if [ ! -f "$secrets" ]; then
 fi
 set -a; source "$secrets"; set +a
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+# The demo runs each recurring job once at start, so the jobs dashboard shows real runs on real data.
+export Jobs__TriggerOnStart="${Jobs__TriggerOnStart:-true}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 log "building (Release)"

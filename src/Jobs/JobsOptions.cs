@@ -13,6 +13,9 @@ public sealed class JobsOptions
     [Range(1, 64, ErrorMessage = "Jobs:WorkerCount must be 1..64.")]
     public int WorkerCount { get; set; } = 4;
 
+    /// <summary>Run every recurring job once at start-up (the demo does, so the dashboard shows real last runs).</summary>
+    public bool TriggerOnStart { get; set; }
+
     /// <summary>Cron (in the programme time zone) per recurring job id; an empty value disables that job.</summary>
     public Dictionary<string, string> Recurring { get; set; } = new(StringComparer.Ordinal);
 }

@@ -22,17 +22,19 @@ public static class JobsRegistration
     {
         var services = builder.Services;
         services.AddValidatedOptions<JobsOptions>(JobsOptions.Section);
-        services.AddHangfire((sp, config) => config
+        // The storage is this service provider's own singleton, not Hangfire's static JobStorage.Current, so two
+        // hosts in one process (the API's tests start many) never enqueue into each other's Redis prefix.
+        services.AddSingleton<JobStorage>(sp => new RedisStorage(sp.GetRequiredService<IConnectionMultiplexer>(), new RedisStorageOptions
+        {
+            Prefix = sp.GetRequiredService<RedisKeys>().Prefix + "hangfire:",
+            // Workers learn of new jobs by pub/sub; this is how long an idle worker waits before looking anyway
+            // (the default, 3 minutes, would leave a job whose notification was missed waiting that long).
+            FetchTimeout = TimeSpan.FromSeconds(15),
+        }));
+        services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseRedisStorage(sp.GetRequiredService<IConnectionMultiplexer>(), new RedisStorageOptions
-            {
-                Prefix = sp.GetRequiredService<RedisKeys>().Prefix + "hangfire:",
-                // Workers learn of new jobs by pub/sub; this is how long an idle worker waits before looking anyway
-                // (the default, 3 minutes, would leave a job whose notification was missed waiting that long).
-                FetchTimeout = TimeSpan.FromSeconds(15),
-            }));
+            .UseRecommendedSerializerSettings());
 
         if (builder.Configuration.GetValue($"{JobsOptions.Section}:ServerEnabled", true))
         {

@@ -40,22 +40,33 @@ internal sealed class RecurringJobsScheduler(
 
     internal void ScheduleAll()
     {
-        Schedule<PointsJobs>(RecurringJobIds.ExpirePoints, j => j.ExpireAsync(CancellationToken.None));
-        Schedule<PointsJobs>(RecurringJobIds.ReleasePendingPoints, j => j.ReleasePendingAsync(CancellationToken.None));
-        Schedule<PointsJobs>(RecurringJobIds.CheckBalances, j => j.CheckBalancesAsync(CancellationToken.None));
-        Schedule<TierJobs>(RecurringJobIds.RecalculateTiers, j => j.RecalculateAsync(CancellationToken.None));
-        Schedule<ReconcilePaymentsJob>(RecurringJobIds.ReconcilePayments, j => j.RunAsync(CancellationToken.None));
+        var scheduled = new List<string>();
+        void Add<T>(string id, System.Linq.Expressions.Expression<Func<T, Task>> job)
+        {
+            if (Schedule(id, job)) scheduled.Add(id);
+        }
+
+        Add<PointsJobs>(RecurringJobIds.ExpirePoints, j => j.ExpireAsync(CancellationToken.None));
+        Add<PointsJobs>(RecurringJobIds.ReleasePendingPoints, j => j.ReleasePendingAsync(CancellationToken.None));
+        Add<PointsJobs>(RecurringJobIds.CheckBalances, j => j.CheckBalancesAsync(CancellationToken.None));
+        Add<TierJobs>(RecurringJobIds.RecalculateTiers, j => j.RecalculateAsync(CancellationToken.None));
+        Add<ReconcilePaymentsJob>(RecurringJobIds.ReconcilePayments, j => j.RunAsync(CancellationToken.None));
+        if (!options.Value.TriggerOnStart) return;
+        foreach (var id in scheduled) recurring.Trigger(id);
+        logger.LogInformation("Triggered {Count} recurring job(s) once at start-up", scheduled.Count);
     }
 
-    private void Schedule<T>(string id, System.Linq.Expressions.Expression<Func<T, Task>> job)
+    /// <summary>Registers (or removes) one recurring job; true when it is scheduled.</summary>
+    private bool Schedule<T>(string id, System.Linq.Expressions.Expression<Func<T, Task>> job)
     {
         var cron = options.Value.Recurring.TryGetValue(id, out var configured) ? configured : RecurringJobIds.DefaultCron[id];
         if (string.IsNullOrWhiteSpace(cron))
         {
             recurring.RemoveIfExists(id);
             logger.LogInformation("Recurring job {JobId} disabled by configuration", id);
-            return;
+            return false;
         }
         recurring.AddOrUpdate(id, job, cron, new RecurringJobOptions { TimeZone = clock.Zone });
+        return true;
     }
 }

@@ -19,6 +19,7 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<MemberConsent> MemberConsents => Set<MemberConsent>();
     public DbSet<MemberSession> MemberSessions => Set<MemberSession>();
     public DbSet<TierChange> TierChanges => Set<TierChange>();
+    public DbSet<Messaging.OutboxMessage> MessageOutbox => Set<Messaging.OutboxMessage>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Refund> Refunds => Set<Refund>();

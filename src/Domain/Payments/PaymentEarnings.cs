@@ -4,6 +4,7 @@ using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Members;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
+using WechatLoyalty.Domain.Tiers;
 
 namespace WechatLoyalty.Domain.Payments;
 
@@ -13,7 +14,7 @@ namespace WechatLoyalty.Domain.Payments;
 /// instant upgrade when the payment crosses a threshold, with the new tier's upgrade reward. Shared by the
 /// recorder (payment of a member) and the claim (payment of someone who joined later).
 /// </summary>
-public sealed class PaymentEarnings(LoyaltyDbContext db, PointsLedger ledger, ProgrammeClock clock)
+public sealed class PaymentEarnings(LoyaltyDbContext db, PointsLedger ledger, TierUpgrades upgrades, ProgrammeClock clock)
 {
     public async Task<(long Points, string? UpgradedTo)> ApplyAsync(Payment payment, long memberId, string tierCode, ProgrammeRules rules, CancellationToken ct)
     {
@@ -38,19 +39,16 @@ public sealed class PaymentEarnings(LoyaltyDbContext db, PointsLedger ledger, Pr
 
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"UPDATE members SET tier_code = {qualifying.Code}, tier_reached_at = {now.UtcDateTime} WHERE id = {memberId}", ct);
-        db.TierChanges.Add(new TierChange
+        var change = new TierChange
         {
             MemberId = memberId, FromTier = tier.Code, ToTier = qualifying.Code, Reason = TierChangeReason.Payment,
             NetSpendFen = spend, ChangedAt = now.UtcDateTime,
-        });
+        };
+        db.TierChanges.Add(change);
         await db.SaveChangesAsync(ct);
-        // Every tier passed on the way up grants its reward once (keyed by payment and tier).
-        foreach (var passed in ladder.Tiers.Where(t => t.ThresholdFen > tier.ThresholdFen && t.ThresholdFen <= qualifying.ThresholdFen && t.UpgradeRewardPoints > 0))
-        {
-            await ledger.CreditAsync(new PointsCredit(memberId, passed.UpgradeRewardPoints, PointSource.TierUpgrade,
-                LedgerKeys.TierUpgrade(payment.Id, passed.Code), now.UtcDateTime, PointsRules.ExpiresAtUtc(now, rules.PointsExpiryMonths, clock),
-                Reason: $"Upgrade to {passed.Name}"), ct);
-        }
+        upgrades.QueueMessage(change);
+        await db.SaveChangesAsync(ct);
+        await upgrades.GrantRewardsAsync(memberId, tier.Code, qualifying.Code, rules, ct);
         return (points, qualifying.Code);
     }
 

@@ -91,7 +91,63 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
         }
         await db.SaveChangesAsync(ct);
 
-        // Set-based: lots that changed the same way (all expired now, all released) share one UPDATE.
+        await UpdateLotsAsync(accounts, ct);
+        foreach (var account in accounts.Where(a => a.NewEntries.Count > 0))
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE members SET points_balance = {account.Balance}, pending_points = {account.Pending} WHERE id = {account.MemberId}", ct);
+        }
+    }
+
+    /// <summary>
+    /// Writes what settling many accounts did (the maintenance batches): entries in multi-row INSERTs, lot changes
+    /// grouped, and all balances in one UPDATE, so a batch costs a few round trips whatever its size. Entry ids are
+    /// not read back (nothing that settles needs them). Accounts with new lots go through <see cref="SaveAsync"/>.
+    /// </summary>
+    public async Task SaveSettledAsync(IReadOnlyCollection<PointsAccount> accounts, CancellationToken ct)
+    {
+        if (accounts.Any(a => a.NewLots.Count > 0))
+        {
+            await SaveAsync(accounts, ct);
+            return;
+        }
+        foreach (var chunk in accounts.SelectMany(a => a.NewEntries).Chunk(EntriesPerInsert))
+            await InsertEntriesAsync(chunk, ct);
+        await UpdateLotsAsync(accounts, ct);
+        var changed = accounts.Where(a => a.NewEntries.Count > 0).ToList();
+        if (changed.Count == 0) return;
+        // Only longs are inlined (ids and balances), so this cannot inject.
+        var balance = string.Concat(changed.Select(a => FormattableString.Invariant($" WHEN {a.MemberId} THEN {a.Balance}")));
+        var pending = string.Concat(changed.Select(a => FormattableString.Invariant($" WHEN {a.MemberId} THEN {a.Pending}")));
+        var update = "UPDATE members SET points_balance = CASE id" + balance + " END, pending_points = CASE id" + pending +
+            " END WHERE id IN (" + string.Join(",", changed.Select(a => a.MemberId)) + ")";
+        await db.Database.ExecuteSqlRawAsync(update, ct);
+    }
+
+    private const int EntriesPerInsert = 1000;
+
+    private async Task InsertEntriesAsync(PointEntry[] entries, CancellationToken ct)
+    {
+        var rows = new List<string>(entries.Length);
+        var values = new List<object?>(entries.Length * 7);
+        foreach (var e in entries)
+        {
+            var i = values.Count;
+            rows.Add(FormattableString.Invariant(
+                $"({e.MemberId}, {{{i}}}, {e.Delta}, {e.PendingDelta}, {e.BalanceAfter}, {Nullable(e.LotId)}, {Nullable(e.PaymentId)}, {{{i + 1}}}, {{{i + 2}}}, {{{i + 3}}}, {{{i + 4}}})"));
+            values.AddRange([e.Kind.ToString(), e.IdempotencyKey, e.Reason, e.Actor, e.CreatedAt]);
+        }
+        // Numbers are inlined; strings and the timestamp are parameters.
+        var insert = "INSERT INTO point_entries (member_id, kind, delta, pending_delta, balance_after, lot_id, payment_id, " +
+            "idempotency_key, reason, actor, created_at) VALUES " + string.Join(", ", rows);
+        await db.Database.ExecuteSqlRawAsync(insert, values!, ct);
+    }
+
+    private static string Nullable(long? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "NULL";
+
+    /// <summary>Set-based: lots that changed the same way (all expired now, all released) share one UPDATE.</summary>
+    private async Task UpdateLotsAsync(IReadOnlyCollection<PointsAccount> accounts, CancellationToken ct)
+    {
         var groups = accounts.SelectMany(a => a.ChangedLots).GroupBy(c => (
             Remaining: c.Value.HasFlag(LotChange.Remaining) ? c.Key.Remaining : (long?)null,
             Pending: c.Value.HasFlag(LotChange.Pending) ? c.Key.IsPending : (bool?)null,
@@ -106,12 +162,6 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
             // Only our own column names and long ids are inlined; the values are parameters.
             var update = "UPDATE point_lots SET " + string.Join(", ", sets) + " WHERE id IN (" + string.Join(",", group.Select(c => c.Key.Id)) + ")";
             await db.Database.ExecuteSqlRawAsync(update, values, ct);
-        }
-
-        foreach (var account in accounts.Where(a => a.NewEntries.Count > 0))
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE members SET points_balance = {account.Balance}, pending_points = {account.Pending} WHERE id = {account.MemberId}", ct);
         }
     }
 

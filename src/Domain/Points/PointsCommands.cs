@@ -50,5 +50,6 @@ public static class LedgerKeys
     public static string Redeem(string orderNo) => $"redeem:order:{orderNo}";
     public static string RedeemRelease(string orderNo) => $"release:order:{orderNo}";
     public static string Adjust(Guid requestId) => $"adjust:{requestId:N}";
-    public static string TierUpgrade(long paymentId, string tierCode) => $"upgrade:pay:{paymentId}:{tierCode}";
+    /// <summary>Once per member and tier, ever: climbing back to a tier does not pay its reward again.</summary>
+    public static string TierUpgrade(long memberId, string tierCode) => $"upgrade:member:{memberId}:{tierCode}";
 }

@@ -61,7 +61,7 @@ public sealed class PointsMaintenance(LedgerStore store, ProgrammeClock clock)
         var entries = await store.InTransactionAsync(async token =>
         {
             var accounts = await store.LockManyAsync(memberIds, token);
-            await store.SaveAsync(accounts, token);
+            await store.SaveSettledAsync(accounts, token);
             return accounts.Sum(a => a.NewEntries.Count);
         }, ct);
         return new MaintenanceBatch(memberIds.Count, entries);

@@ -21,7 +21,8 @@ public sealed record TierRecalculationResult(int Members, int Upgraded, int Down
 /// downgrades wait for the guaranteed period and drop to the tier the spend still qualifies for, never below.
 /// Each window is one transaction, so a crash loses one window's work and a re-run changes nothing.
 /// </summary>
-public sealed class TierRecalculation(LoyaltyDbContext db, ProgrammeRulesStore rulesStore, ProgrammeClock clock, ILogger<TierRecalculation> logger)
+public sealed class TierRecalculation(
+    LoyaltyDbContext db, ProgrammeRulesStore rulesStore, TierUpgrades upgrades, ProgrammeClock clock, ILogger<TierRecalculation> logger)
 {
     public const int DefaultWindow = 20_000;
 
@@ -38,7 +39,8 @@ public sealed class TierRecalculation(LoyaltyDbContext db, ProgrammeRulesStore r
 
         for (long after = 0; after < maxId; after += window)
         {
-            var (count, up, down) = await db.ExecuteAsync(token => RecalculateWindowAsync(sql, after, after + window, from, now, guaranteeCutoff, token), ct);
+            var (count, up, down) = await db.ExecuteAsync(
+                token => RecalculateWindowAsync(sql, rules, after, after + window, from, now, guaranteeCutoff, token), ct);
             members += count;
             upgraded += up;
             downgraded += down;
@@ -49,7 +51,7 @@ public sealed class TierRecalculation(LoyaltyDbContext db, ProgrammeRulesStore r
     }
 
     private async Task<(int Members, int Upgraded, int Downgraded)> RecalculateWindowAsync(
-        TierSql sql, long after, long upTo, DateTime from, DateTime now, DateTime guaranteeCutoff, CancellationToken ct)
+        TierSql sql, ProgrammeRules rules, long after, long upTo, DateTime from, DateTime now, DateTime guaranteeCutoff, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -60,8 +62,27 @@ public sealed class TierRecalculation(LoyaltyDbContext db, ProgrammeRulesStore r
             new MySqlParameter("@from", from), new MySqlParameter("@cutoff", guaranteeCutoff));
         await ExecuteAsync(connection, transaction, TierSql.RecordChanges, ct, new MySqlParameter("@now", now));
         await ExecuteAsync(connection, transaction, TierSql.ApplyChanges, ct, new MySqlParameter("@now", now));
+        await ExecuteAsync(connection, transaction, TierSql.QueueMessages, ct, new MySqlParameter("@now", now));
         var (up, down) = await CountAsync(connection, transaction, ct);
+        // Rewards go through the ledger one member at a time; upgrades at night are few, and most ladders have none.
+        if (up > 0 && TierUpgrades.AnyRewards(rules))
+        {
+            foreach (var (memberId, fromTier, toTier) in await ReadUpgradesAsync(connection, transaction, ct))
+                await upgrades.GrantRewardsAsync(memberId, fromTier, toTier, rules, ct);
+        }
         return (members, up, down);
+    }
+
+    private static async Task<List<(long MemberId, string FromTier, string ToTier)>> ReadUpgradesAsync(
+        DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = TierSql.Upgrades;
+        var rows = new List<(long, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        return rows;
     }
 
     private static async Task<(int Up, int Down)> CountAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)

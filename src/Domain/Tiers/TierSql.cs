@@ -26,6 +26,17 @@ internal sealed class TierSql
         SELECT member_id, from_tier, to_tier, 'NightlyRecalculation', spend, @now FROM tier_recalc WHERE changes = 1
         """;
 
+    /// <summary>Each change's member message, keyed by the change (see <see cref="TierUpgrades.MessageKey"/>).</summary>
+    public const string QueueMessages = """
+        INSERT INTO message_outbox (member_id, kind, payload_json, idempotency_key, created_at)
+        SELECT tc.member_id, 'TierChanged', JSON_OBJECT('from', tc.from_tier, 'to', tc.to_tier, 'reason', tc.reason),
+               CONCAT('tier-change:', tc.id), @now
+        FROM tier_changes tc JOIN tier_recalc c ON c.member_id = tc.member_id AND c.changes = 1
+        WHERE tc.changed_at = @now AND tc.reason = 'NightlyRecalculation'
+        """;
+
+    public const string Upgrades = "SELECT member_id, from_tier, to_tier FROM tier_recalc WHERE changes = 1 AND is_upgrade = 1";
+
     /// <summary>Reaching a tier (up or down) starts its guaranteed period again.</summary>
     public const string ApplyChanges = """
         UPDATE members m JOIN tier_recalc c ON c.member_id = m.id AND c.changes = 1

@@ -47,6 +47,24 @@ public class PointsMaintenanceTests(PointsFactory factory) : IClassFixture<Point
     }
 
     [Fact]
+    public async Task ExpireAllAsync_ResumesAfterACrashMidRun_WithoutDoubleExpiry()
+    {
+        var member = await factory.NewMemberAsync();
+        for (var j = 0; j < 7; j++) await factory.CreditAsync(member, 10, expiresInDays: 1);
+        factory.Time.Advance(TimeSpan.FromDays(2));
+
+        // A run that died after its first batch: that batch committed, nothing after it started.
+        await factory.WithAsync<PointsMaintenance, MaintenanceBatch>(m => m.ExpireBatchAsync(3));
+        await ExpireAllAsync(batchSize: 3);
+
+        var state = await factory.AssertConsistentAsync(member);
+        Assert.Equal(0, state.PointsBalance);
+        var expiries = (await factory.EntriesAsync(member)).Where(e => e.Kind == PointEntryKind.Expire).ToList();
+        Assert.Equal(7, expiries.Count);
+        Assert.Equal(7, expiries.Select(e => e.LotId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task ReleaseAllPendingAsync_MakesPointsAvailable_AfterTheReturnWindow()
     {
         var member = await factory.NewMemberAsync();

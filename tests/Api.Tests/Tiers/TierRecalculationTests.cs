@@ -106,6 +106,21 @@ public class TierRecalculationTests(LoyaltyApiFactory factory) : IClassFixture<L
     }
 
     [Fact]
+    public async Task Run_QueuesOneMessagePerChange_AndNoneOnReRun()
+    {
+        var id = await MemberAsync("ordinary", Now.AddMonths(-1), (Now.AddDays(-2).UtcDateTime, 510_000, 0));
+
+        await RunAsync();
+        await RunAsync();
+
+        var message = Assert.Single(await factory.WithDbAsync(db => db.MessageOutbox.Where(m => m.MemberId == id).ToListAsync()));
+        Assert.Equal("TierChanged", message.Kind);
+        Assert.Contains("\"to\": \"gold\"", message.PayloadJson.Replace("\":\"", "\": \""));
+        var change = await factory.WithDbAsync(db => db.TierChanges.Where(c => c.MemberId == id).OrderByDescending(c => c.Id).FirstAsync());
+        Assert.Equal($"tier-change:{change.Id}", message.IdempotencyKey);
+    }
+
+    [Fact]
     public async Task Run_CoversEveryWindow_WhenMembersSpanSeveralWindows()
     {
         var ids = new List<long>();
@@ -121,7 +136,9 @@ public class TierRecalculationTests(LoyaltyApiFactory factory) : IClassFixture<L
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
         var clock = new ProgrammeClock(new FakeTimeProvider(Now), ProgrammeClock.FindZone("Asia/Shanghai"));
-        var recalculation = new TierRecalculation(db, new ProgrammeRulesStore(db, clock), clock, NullLogger<TierRecalculation>.Instance);
+        var recalculation = new TierRecalculation(db, new ProgrammeRulesStore(db, clock),
+            new TierUpgrades(db, scope.ServiceProvider.GetRequiredService<WechatLoyalty.Domain.Points.PointsLedger>(), clock), clock,
+            NullLogger<TierRecalculation>.Instance);
         return await recalculation.RunAsync(ProgrammePresets.AccessoryName, window);
     }
 

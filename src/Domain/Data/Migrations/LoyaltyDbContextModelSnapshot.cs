@@ -460,6 +460,62 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.ToTable("tier_changes");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("varchar(96)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("PayloadJson")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("payload_json");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("processed_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_message_outbox");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_message_outbox_idempotency_key");
+
+                    b.HasIndex("MemberId")
+                        .HasDatabaseName("ix_message_outbox_member_id");
+
+                    b.HasIndex("ProcessedAt", "Id")
+                        .HasDatabaseName("ix_message_outbox_processed_at_id");
+
+                    b.ToTable("message_outbox", (string)null);
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Payments.Order", b =>
                 {
                     b.Property<long>("Id")
@@ -647,11 +703,11 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_payments_transaction_id");
 
-                    b.HasIndex("MemberId", "PaidAt")
-                        .HasDatabaseName("ix_payments_member_id_paid_at");
-
                     b.HasIndex("StoreId", "PaidAt")
                         .HasDatabaseName("ix_payments_store_id_paid_at");
+
+                    b.HasIndex("MemberId", "PaidAt", "PayerTotalFen", "RefundedFen")
+                        .HasDatabaseName("ix_payments_member_id_paid_at_payer_total_fen_refunded_fen");
 
                     b.ToTable("payments");
                 });
@@ -1164,6 +1220,16 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_tier_changes_members_member_id");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.OutboxMessage", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_outbox_members_member_id");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Payments.Order", b =>
