@@ -29,7 +29,8 @@ internal static class Services
     public static ProgrammeClock Clock(DateTime utcNow) => new(new FixedTime(new DateTimeOffset(utcNow, TimeSpan.Zero)), Zone);
 
     public static TierRecalculation Tiers(LoyaltyDbContext db, ProgrammeClock clock) =>
-        new(db, new ProgrammeRulesStore(db, clock), clock, NullLogger<TierRecalculation>.Instance);
+        new(db, new ProgrammeRulesStore(db, clock), new TierUpgrades(db, new PointsLedger(new LedgerStore(db, clock), clock), clock),
+            clock, NullLogger<TierRecalculation>.Instance);
 
     public static PointsMaintenance Maintenance(LoyaltyDbContext db, ProgrammeClock clock) => new(new LedgerStore(db, clock), clock);
 }
