@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using WechatLoyalty.Domain.Common;
@@ -12,10 +13,14 @@ namespace WechatLoyalty.Domain.Payments;
 /// transaction_id), order → Paid, reservation confirmed, points lot and ledger entry, net spend and instant tier
 /// upgrade. Notification, reconciliation and POS all come through here.
 /// <para>
-/// Locks, in the ledger's order: the order row, then the member row. Every read before the member lock is a locking
-/// read, so the transaction's snapshot is taken after it and sees every payment of the member committed before
-/// (net spend must not miss a concurrent payment). Concurrent deliveries of one transaction queue on the order lock;
-/// the loser sees the winner's payment and writes nothing. Without an order (POS) they meet at the unique index.
+/// Locks, in the ledger's order: the order row, then the member row. Concurrent deliveries of one transaction queue on
+/// the order lock; the loser sees the winner's payment and writes nothing. Without an order (POS) they meet at the
+/// unique index. The transaction runs at READ COMMITTED: every statement reads the latest committed rows, so the net
+/// spend summed after the member lock includes every payment of the member committed before it (none can commit
+/// while we hold the lock), and InnoDB takes no gap locks. Under REPEATABLE READ the ledger's locking look-ups of keys
+/// and lots that do not exist yet lock the gaps where concurrent payments insert their entries and lots (new
+/// earn:tx: keys all land in the same gap; adjacent members share one), and concurrent notifications deadlocked
+/// (bench/PayNotifications: 1 in 20, each costing a rollback and a retry after a back-off of a second or more).
 /// </para>
 /// </summary>
 public sealed class PaymentRecorder(
@@ -28,11 +33,14 @@ public sealed class PaymentRecorder(
         if (string.IsNullOrWhiteSpace(paid.TransactionId) || paid.TransactionId.Length > 32 || paid.TotalFen < 1
             || paid.PayerTotalFen < 0 || paid.PayerTotalFen > paid.TotalFen)
             return PaymentRecordResult.Rejected("malformed transaction");
-        // Read before the transaction: a plain read inside it would fix the snapshot before the locks (see above).
-        var rules = await rulesStore.GetActiveAsync(fallbackPreset, ct);
         try
         {
-            return await db.ExecuteAsync(token => RecordLockedAsync(paid, rules, token), ct);
+            return await InReadCommittedTransactionAsync(async token =>
+            {
+                // Inside the transaction (one connection for the whole notification); READ COMMITTED fixes no snapshot here.
+                var rules = await rulesStore.GetActiveAsync(fallbackPreset, token);
+                return await RecordLockedAsync(paid, rules, token);
+            }, ct);
         }
         catch (DbUpdateException ex) when (ex.IsDuplicateKey())
         {
@@ -85,9 +93,20 @@ public sealed class PaymentRecorder(
         return new PaymentRecordResult(PaymentRecordStatus.Recorded, payment.Id, memberId, points, upgradedTo);
     }
 
+    /// <summary>ResilientTransaction's unit of work (retrying strategy, whole unit replayed) at READ COMMITTED (see above).</summary>
+    private Task<T> InReadCommittedTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
+            var result = await work(token);
+            await tx.CommitAsync(token);
+            return result;
+        }, ct);
+
     /// <summary>
     /// The member of the payer: the order's identity (it may have joined since ordering) or, without an order, the
-    /// identity of the payer's openid. A locking read, for the snapshot reason above.
+    /// identity of the payer's openid. A locking read: it must not change until the payment is recorded.
     /// </summary>
     private async Task<long?> MemberOfPayerAsync(Order? order, PaidTransaction paid, CancellationToken ct)
     {

@@ -63,14 +63,17 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
 
     public async Task<IReadOnlyList<PointsAccount>> LockManyAsync(IEnumerable<long> memberIds, CancellationToken ct)
     {
-        // Ids are longs, so inlining them cannot inject; MariaDB takes the row locks in id order.
-        var ids = string.Join(",", memberIds.Distinct().Order());
+        // The ids are parameters, not inlined: EF compiles (and caches) one query per SQL text, so inlined ids made
+        // every member a new compilation on the payment path (bench/PayNotifications measured ~30 ms of CPU each).
+        // Now the text depends only on how many ids there are. MariaDB takes the row locks in id order.
+        var ids = memberIds.Distinct().Order().Select(id => (object)id).ToArray();
         if (ids.Length == 0) return [];
-        var lockMembers = "SELECT * FROM members WHERE id IN (" + ids + ") ORDER BY id FOR UPDATE";
-        var members = await db.Members.FromSqlRaw(lockMembers).AsNoTracking().ToListAsync(ct);
+        var placeholders = string.Join(",", Enumerable.Range(0, ids.Length).Select(i => "{" + i + "}"));
+        var lockMembers = "SELECT * FROM members WHERE id IN (" + placeholders + ") ORDER BY id FOR UPDATE";
+        var members = await db.Members.FromSqlRaw(lockMembers, ids).AsNoTracking().ToListAsync(ct);
         // Movable lots: not yet expired, or still pending (an expired pending lot still has its release to record).
-        var lockLots = "SELECT * FROM point_lots WHERE member_id IN (" + ids + ") AND (expired_at IS NULL OR is_pending) FOR UPDATE";
-        var lots = await db.PointLots.FromSqlRaw(lockLots).AsNoTracking().ToListAsync(ct);
+        var lockLots = "SELECT * FROM point_lots WHERE member_id IN (" + placeholders + ") AND (expired_at IS NULL OR is_pending) FOR UPDATE";
+        var lots = await db.PointLots.FromSqlRaw(lockLots, ids).AsNoTracking().ToListAsync(ct);
         var now = clock.UtcNow.UtcDateTime;
         var byMember = lots.ToLookup(l => l.MemberId);
         return members.Select(m =>
