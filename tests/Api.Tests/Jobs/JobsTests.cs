@@ -44,9 +44,10 @@ public class JobsTests(JobsTests.Factory factory) : IClassFixture<JobsTests.Fact
     {
         var lotId = await SeedExpiredLotAsync();
 
-        factory.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<PointsJobs>(j => j.ExpireAsync(CancellationToken.None));
+        var jobId = factory.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<PointsJobs>(j => j.ExpireAsync(CancellationToken.None));
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Long enough for one Hangfire retry (its first delay is 16–76 s) should a loaded CI machine fail the first attempt.
+        var deadline = DateTime.UtcNow.AddSeconds(150);
         PointLot lot;
         do
         {
@@ -57,7 +58,10 @@ public class JobsTests(JobsTests.Factory factory) : IClassFixture<JobsTests.Fact
         {
             var monitor = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
             var failed = monitor.FailedJobs(0, 5).Select(j => j.Value.ExceptionMessage + " " + j.Value.ExceptionDetails);
-            Assert.Fail($"servers={monitor.Servers().Count} enqueued={monitor.EnqueuedCount("default")} succeeded={monitor.SucceededListCount()} failed: {string.Join(" | ", failed)}");
+            var history = monitor.JobDetails(jobId)?.History.Select(h => $"{h.StateName}@{h.CreatedAt:HH:mm:ss.fff} {h.Reason}") ?? [];
+            var servers = monitor.Servers().Select(s => $"{s.Name} workers={s.WorkersCount} queues={string.Join('/', s.Queues)} heartbeat={s.Heartbeat:HH:mm:ss}");
+            Assert.Fail($"job {jobId}: {string.Join(" -> ", history)}; servers: {string.Join("; ", servers)}; processing={monitor.ProcessingCount()} "
+                + $"enqueued={monitor.EnqueuedCount("default")} succeeded={monitor.SucceededListCount()} failed: {string.Join(" | ", failed)}");
         }
         Assert.Equal(0, lot.Remaining);
         Assert.Equal(1, await factory.WithDbAsync(db => db.PointEntries.CountAsync(e => e.LotId == lotId && e.Kind == PointEntryKind.Expire)));
