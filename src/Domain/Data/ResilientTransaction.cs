@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace WechatLoyalty.Domain.Data;
@@ -8,13 +9,18 @@ namespace WechatLoyalty.Domain.Data;
 /// </summary>
 public static class ResilientTransaction
 {
-    public static Task<T> ExecuteAsync<T>(this LoyaltyDbContext db, Func<CancellationToken, Task<T>> work, CancellationToken ct = default)
+    public static Task<T> ExecuteAsync<T>(this LoyaltyDbContext db, Func<CancellationToken, Task<T>> work, CancellationToken ct = default) =>
+        db.ExecuteAsync(IsolationLevel.RepeatableRead, work, ct);
+
+    public static Task<T> ExecuteAsync<T>(this LoyaltyDbContext db, IsolationLevel isolation, Func<CancellationToken, Task<T>> work, CancellationToken ct = default)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return strategy.ExecuteAsync(async token =>
         {
             db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(token);
+            // EF's automatic savepoints stay on: the ledger relies on a failed SaveChanges (a duplicate idempotency
+            // key) being rolled back to its savepoint while the surrounding transaction carries on.
+            await using var tx = await db.Database.BeginTransactionAsync(isolation, token);
             var result = await work(token);
             await tx.CommitAsync(token);
             return result;

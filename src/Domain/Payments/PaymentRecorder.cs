@@ -35,7 +35,7 @@ public sealed class PaymentRecorder(
             return PaymentRecordResult.Rejected("malformed transaction");
         try
         {
-            return await InReadCommittedTransactionAsync(async token =>
+            return await db.ExecuteAsync(IsolationLevel.ReadCommitted, async token =>
             {
                 // Inside the transaction (one connection for the whole notification); READ COMMITTED fixes no snapshot here.
                 var rules = await rulesStore.GetActiveAsync(fallbackPreset, token);
@@ -92,17 +92,6 @@ public sealed class PaymentRecorder(
             payment.Id, paid.TransactionId, paid.Channel, memberId, points, upgradedTo ?? "unchanged");
         return new PaymentRecordResult(PaymentRecordStatus.Recorded, payment.Id, memberId, points, upgradedTo);
     }
-
-    /// <summary>ResilientTransaction's unit of work (retrying strategy, whole unit replayed) at READ COMMITTED (see above).</summary>
-    private Task<T> InReadCommittedTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
-        {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-            var result = await work(token);
-            await tx.CommitAsync(token);
-            return result;
-        }, ct);
 
     /// <summary>
     /// The member of the payer: the order's identity (it may have joined since ordering) or, without an order, the
