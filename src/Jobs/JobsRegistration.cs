@@ -41,6 +41,9 @@ public static class JobsRegistration
             services.AddHangfireServer((sp, server) =>
             {
                 server.WorkerCount = builder.Configuration.GetValue($"{JobsOptions.Section}:WorkerCount", 4);
+                // Jobs are activated from this host's services. Hangfire's default is the static JobActivator.Current,
+                // which the last host configured in the process owns (in the API's tests, one long disposed).
+                server.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
         }
