@@ -101,11 +101,7 @@ public class JobsTests(JobsTests.Factory factory) : IClassFixture<JobsTests.Fact
         return await factory.WithDbAsync(async db =>
         {
             var now = DateTime.UtcNow;
-            var member = new Member
-            {
-                MemberNo = MemberCodes.NewMemberNo(), ReferralCode = MemberCodes.NewReferralCode(), TierCode = "ordinary",
-                TierReachedAt = now, TermsVersion = "t", TermsAcceptedAt = now, JoinedAt = now.AddYears(-3), PointsBalance = 120,
-            };
+            var member = TestData.Member("ordinary", now, joinedAt: now.AddYears(-3), pointsBalance: 120);
             db.Members.Add(member);
             await db.SaveChangesAsync();
             var lot = new PointLot

@@ -39,11 +39,7 @@ public sealed class PointsFactory : LoyaltyApiFactory
 
     public Task<long> NewMemberAsync() => WithDbAsync(async db =>
     {
-        var member = new Member
-        {
-            MemberNo = MemberCodes.NewMemberNo(), ReferralCode = MemberCodes.NewReferralCode(), TierCode = "T1",
-            TermsVersion = "2025-01", TermsAcceptedAt = Now, JoinedAt = Now, TierReachedAt = Now,
-        };
+        var member = TestData.Member("T1", Now);
         db.Members.Add(member);
         await db.SaveChangesAsync();
         return member.Id;
@@ -52,11 +48,7 @@ public sealed class PointsFactory : LoyaltyApiFactory
     /// <summary>A paid payment of the member, as the payment notification records it before crediting its lot.</summary>
     public Task<long> NewPaymentAsync(long memberId, long payerTotalFen) => WithDbAsync(async db =>
     {
-        var payment = new Payment
-        {
-            TransactionId = $"4200{Guid.NewGuid():N}"[..32], OutTradeNo = $"T{Guid.NewGuid():N}"[..32], MemberId = memberId,
-            PayerOpenId = "oTestPayer", TotalFen = payerTotalFen, PayerTotalFen = payerTotalFen, PaidAt = Now, CreatedAt = Now,
-        };
+        var payment = TestData.Payment(memberId, payerTotalFen, Now);
         db.Payments.Add(payment);
         await db.SaveChangesAsync();
         return payment.Id;

@@ -148,22 +148,11 @@ public class TierRecalculationTests(LoyaltyApiFactory factory) : IClassFixture<L
     private Task<long> MemberAsync(string tier, DateTimeOffset reachedAt, params (DateTime PaidAt, long PayerTotalFen, long RefundedFen)[] payments) =>
         factory.WithDbAsync(async db =>
         {
-            var member = new Member
-            {
-                MemberNo = MemberCodes.NewMemberNo(), ReferralCode = MemberCodes.NewReferralCode(), TierCode = tier,
-                TierReachedAt = reachedAt.UtcDateTime, TermsVersion = "t", TermsAcceptedAt = reachedAt.UtcDateTime, JoinedAt = reachedAt.UtcDateTime,
-            };
+            var member = TestData.Member(tier, reachedAt.UtcDateTime);
             db.Members.Add(member);
             await db.SaveChangesAsync();
             foreach (var (paidAt, payerTotal, refunded) in payments)
-            {
-                db.Payments.Add(new Payment
-                {
-                    TransactionId = "42" + Guid.NewGuid().ToString("N")[..26], OutTradeNo = "T" + Guid.NewGuid().ToString("N")[..20],
-                    MemberId = member.Id, PayerOpenId = "o_test", TotalFen = payerTotal, PayerTotalFen = payerTotal, RefundedFen = refunded,
-                    PaidAt = paidAt, CreatedAt = paidAt,
-                });
-            }
+                db.Payments.Add(TestData.Payment(member.Id, payerTotal, paidAt, refunded));
             await db.SaveChangesAsync();
             return member.Id;
         });

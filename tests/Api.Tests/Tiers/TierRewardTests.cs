@@ -59,18 +59,10 @@ public class TierRewardTests(LoyaltyApiFactory factory) : IClassFixture<LoyaltyA
     private Task<long> MemberWithSpendAsync(long fen) => factory.WithDbAsync(async db =>
     {
         var now = DateTime.UtcNow;
-        var member = new Member
-        {
-            MemberNo = MemberCodes.NewMemberNo(), ReferralCode = MemberCodes.NewReferralCode(), TierCode = "ordinary",
-            TierReachedAt = now.AddYears(-1), TermsVersion = "t", TermsAcceptedAt = now, JoinedAt = now.AddYears(-1),
-        };
+        var member = TestData.Member("ordinary", now.AddYears(-1));
         db.Members.Add(member);
         await db.SaveChangesAsync();
-        db.Payments.Add(new Payment
-        {
-            TransactionId = "42" + Guid.NewGuid().ToString("N")[..26], OutTradeNo = "T" + Guid.NewGuid().ToString("N")[..20],
-            MemberId = member.Id, PayerOpenId = "o_test", TotalFen = fen, PayerTotalFen = fen, PaidAt = now.AddDays(-3), CreatedAt = now.AddDays(-3),
-        });
+        db.Payments.Add(TestData.Payment(member.Id, fen, now.AddDays(-3)));
         await db.SaveChangesAsync();
         return member.Id;
     });

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using WechatLoyalty.Api.Infrastructure;
 using WechatLoyalty.Domain.Members;
 using WechatLoyalty.Wechat;
 using WechatLoyalty.Wechat.OfficialAccount;
@@ -43,10 +44,11 @@ internal static class OfficialAccountCallbackApi
         ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("Wechat.OfficialAccount");
-        var body = await ReadBodyAsync(request, ct);
-        if (body is null)
+        var bytes = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
+        if (bytes is null)
             return TypedResults.Problem(statusCode: 413, title: "The push is too large.", extensions: Code("wechat.too_large"));
 
+        var body = Encoding.UTF8.GetString(bytes);
         OaMessage message;
         try
         {
@@ -78,20 +80,6 @@ internal static class OfficialAccountCallbackApi
                 break;
         }
         return TypedResults.Text("success", "text/plain");
-    }
-
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
