@@ -26,6 +26,7 @@ public static class DomainRegistration
         services.AddScoped<PointsBalanceCheck>();
         services.AddScoped<PointsHistory>();
         services.AddScoped<TierRecalculation>();
+        services.AddScoped<Operations.JobRunLog>();
         services.AddScoped<TierUpgrades>();
         services.AddScoped<OrderService>();
         services.AddScoped<PaymentEarnings>();

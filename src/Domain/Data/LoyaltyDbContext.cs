@@ -27,6 +27,7 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<PointEntry> PointEntries => Set<PointEntry>();
     public DbSet<PointReservation> PointReservations => Set<PointReservation>();
     public DbSet<PointReservationLot> PointReservationLots => Set<PointReservationLot>();
+    public DbSet<Operations.JobRun> JobRuns => Set<Operations.JobRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -32,14 +32,17 @@ public sealed class PointsMaintenance(LedgerStore store, ProgrammeClock clock)
             .OrderBy(l => l.PendingUntil).ThenBy(l => l.Id), batchSize, ct);
     }
 
-    /// <summary>Runs batches until none is full; returns the entries written.</summary>
-    public async Task<int> ExpireAllAsync(int batchSize = DefaultBatchSize, CancellationToken ct = default) =>
-        await RepeatAsync(() => ExpireBatchAsync(batchSize, ct), batchSize);
+    /// <summary>
+    /// Runs batches until none is full; returns the entries written. <paramref name="progress"/>, when given, is
+    /// told the running total after each committed batch (the job records it for the engineer on call).
+    /// </summary>
+    public async Task<int> ExpireAllAsync(int batchSize = DefaultBatchSize, Func<int, Task>? progress = null, CancellationToken ct = default) =>
+        await RepeatAsync(() => ExpireBatchAsync(batchSize, ct), batchSize, progress);
 
-    public async Task<int> ReleaseAllPendingAsync(int batchSize = DefaultBatchSize, CancellationToken ct = default) =>
-        await RepeatAsync(() => ReleasePendingBatchAsync(batchSize, ct), batchSize);
+    public async Task<int> ReleaseAllPendingAsync(int batchSize = DefaultBatchSize, Func<int, Task>? progress = null, CancellationToken ct = default) =>
+        await RepeatAsync(() => ReleasePendingBatchAsync(batchSize, ct), batchSize, progress);
 
-    private static async Task<int> RepeatAsync(Func<Task<MaintenanceBatch>> batch, int batchSize)
+    private static async Task<int> RepeatAsync(Func<Task<MaintenanceBatch>> batch, int batchSize, Func<int, Task>? progress)
     {
         var entries = 0;
         MaintenanceBatch result;
@@ -47,6 +50,7 @@ public sealed class PointsMaintenance(LedgerStore store, ProgrammeClock clock)
         {
             result = await batch();
             entries += result.EntriesWritten;
+            if (progress is not null && result.LotsDue > 0) await progress(entries);
         }
         while (result.LotsDue == batchSize);
         return entries;

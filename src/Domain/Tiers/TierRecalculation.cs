@@ -26,12 +26,12 @@ public sealed class TierRecalculation(
 {
     public const int DefaultWindow = 20_000;
 
-    public async Task<TierRecalculationResult> RunAsync(string fallbackPreset, int window = DefaultWindow, CancellationToken ct = default)
+    public async Task<TierRecalculationResult> RunAsync(
+        string fallbackPreset, int window = DefaultWindow, Func<int, long, Task>? progress = null, CancellationToken ct = default)
     {
         var rules = await rulesStore.GetActiveAsync(fallbackPreset, ct);
         var now = clock.UtcNow.UtcDateTime;
         var from = NetSpend.WindowStartUtc(clock);
-        var guaranteeCutoff = now.AddMonths(-rules.TierGuaranteedMonths);
         var maxId = await db.Members.MaxAsync(m => (long?)m.Id, ct) ?? 0;
         var sql = TierSql.Build(rules.Ladder);
         var watch = Stopwatch.StartNew();
@@ -40,18 +40,19 @@ public sealed class TierRecalculation(
         for (long after = 0; after < maxId; after += window)
         {
             var (count, up, down) = await db.ExecuteAsync(
-                token => RecalculateWindowAsync(sql, rules, after, after + window, from, now, guaranteeCutoff, token), ct);
+                token => RecalculateWindowAsync(sql, rules, after, after + window, from, now, token), ct);
             members += count;
             upgraded += up;
             downgraded += down;
             logger.LogInformation("Tier recalculation: members up to id {UpTo} of {MaxId} done ({Rate:0} members/s); {Upgraded} up, {Downgraded} down so far",
                 Math.Min(after + window, maxId), maxId, members / Math.Max(watch.Elapsed.TotalSeconds, 0.001), upgraded, downgraded);
+            if (progress is not null) await progress(members, maxId);
         }
         return new TierRecalculationResult(members, upgraded, downgraded, watch.Elapsed);
     }
 
     private async Task<(int Members, int Upgraded, int Downgraded)> RecalculateWindowAsync(
-        TierSql sql, ProgrammeRules rules, long after, long upTo, DateTime from, DateTime now, DateTime guaranteeCutoff, CancellationToken ct)
+        TierSql sql, ProgrammeRules rules, long after, long upTo, DateTime from, DateTime now, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -59,7 +60,7 @@ public sealed class TierRecalculation(
         await ExecuteAsync(connection, transaction, "DELETE FROM tier_recalc", ct);
         var members = await ExecuteAsync(connection, transaction, sql.Fill, ct,
             new MySqlParameter("@after", after), new MySqlParameter("@upTo", upTo),
-            new MySqlParameter("@from", from), new MySqlParameter("@cutoff", guaranteeCutoff));
+            new MySqlParameter("@from", from), new MySqlParameter("@now", now), new MySqlParameter("@guaranteeMonths", rules.TierGuaranteedMonths));
         await ExecuteAsync(connection, transaction, TierSql.RecordChanges, ct, new MySqlParameter("@now", now));
         await ExecuteAsync(connection, transaction, TierSql.ApplyChanges, ct, new MySqlParameter("@now", now));
         await ExecuteAsync(connection, transaction, TierSql.QueueMessages, ct, new MySqlParameter("@now", now));

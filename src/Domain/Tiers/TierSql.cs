@@ -46,7 +46,9 @@ internal sealed class TierSql
     private TierSql(string fill) => Fill = fill;
 
     /// <summary>Aggregates one id window's spend and decides: up when the spend qualifies higher; down, to the
-    /// qualifying tier, only when the current tier was reached before the guarantee cutoff.</summary>
+    /// qualifying tier, only once the guaranteed period since the current tier was reached has passed. That is
+    /// reached + N months &lt;= now, not reached &lt;= now - N months: the two differ at month ends (a tier reached
+    /// on Feb 29 is guaranteed until Feb 28 of the next year, which "now minus 12 months" would stretch to Mar 1).</summary>
     public string Fill { get; }
 
     public static TierSql Build(TierLadder ladder)
@@ -59,7 +61,7 @@ internal sealed class TierSql
         var fill = $"""
             INSERT INTO tier_recalc (member_id, from_tier, to_tier, spend, is_upgrade, changes)
             SELECT y.id, y.tier_code, y.q, y.spend, y.q_rank > y.cur_rank,
-                   (y.q_rank > y.cur_rank) OR (y.q_rank < y.cur_rank AND y.tier_reached_at <= @cutoff)
+                   (y.q_rank > y.cur_rank) OR (y.q_rank < y.cur_rank AND DATE_ADD(y.tier_reached_at, INTERVAL @guaranteeMonths MONTH) <= @now)
             FROM (
                 SELECT x.id, x.tier_code, x.tier_reached_at, x.spend, {qualifying} AS q,
                        {Rank("x.tier_code", ladder)} AS cur_rank, {Rank(qualifying.ToString(), ladder)} AS q_rank

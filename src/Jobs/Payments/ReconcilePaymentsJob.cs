@@ -20,13 +20,16 @@ namespace WechatLoyalty.Jobs.Payments;
 /// </summary>
 public sealed class ReconcilePaymentsJob(
     LoyaltyDbContext db, WechatPayClient pay, PaymentRecorder recorder, OrderService orders, ProgrammeClock clock,
-    IOptions<PaymentsOptions> options, IOptions<ProgrammeOptions> programme, ILogger<ReconcilePaymentsJob> logger)
+    IOptions<PaymentsOptions> options, IOptions<ProgrammeOptions> programme, Domain.Operations.JobRunLog runs, ILogger<ReconcilePaymentsJob> logger)
 {
     private sealed record Pending(long Id, string OutTradeNo, OrderStatus Status, DateTime TimeExpire);
 
     [Hangfire.DisableConcurrentExecution(timeoutInSeconds: 60)]
     [Hangfire.AutomaticRetry(Attempts = 0)] // the next scheduled run (minutes away) is the retry
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) =>
+        runs.RunAsync(RecurringJobIds.ReconcilePayments, "orders", _ => ReconcileAllAsync(ct), ct);
+
+    private async Task<RunOutcome> ReconcileAllAsync(CancellationToken ct)
     {
         var settings = options.Value;
         var cutoff = clock.UtcNow.UtcDateTime.AddMinutes(-settings.ReconcileAfterMinutes);
@@ -58,6 +61,7 @@ public sealed class ReconcilePaymentsJob(
             afterId = batch[^1].Id;
         }
         logger.LogInformation("Payment reconciliation looked at {Orders} orders ({Failed} failed)", seen, failed);
+        return new RunOutcome(seen, $"{seen} unpaid order(s) looked at, {failed} failed (retried next run)");
     }
 
     private async Task ReconcileAsync(Pending order, string preset, CancellationToken ct)

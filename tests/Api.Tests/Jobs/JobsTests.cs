@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WechatLoyalty.Api.Tests.Infrastructure;
 using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Operations;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Jobs;
 using WechatLoyalty.Jobs.Points;
@@ -65,7 +67,43 @@ public class JobsTests(JobsTests.Factory factory) : IClassFixture<JobsTests.Fact
         }
         Assert.Equal(0, lot.Remaining);
         Assert.Equal(1, await factory.WithDbAsync(db => db.PointEntries.CountAsync(e => e.LotId == lotId && e.Kind == PointEntryKind.Expire)));
+
+        // The run is recorded with its count, for the engineer on call (GET /api/admin/jobs, admins only).
+        var admin = await ConsoleAccounts.SignedInClientAsync(factory, AdminRole.Admin);
+        JobSummary[]? jobs = null;
+        for (var i = 0; i < 50 && !(jobs?.Single(j => j.Id == RecurringJobIds.ExpirePoints).LatestRuns.Any(r => r.Status == "Succeeded") ?? false); i++)
+        {
+            if (i > 0) await Task.Delay(100); // the run is marked succeeded just after its last batch commits
+            jobs = await admin.GetFromJsonAsync<JobSummary[]>("/api/admin/jobs");
+        }
+        var expiry = jobs!.Single(j => j.Id == RecurringJobIds.ExpirePoints);
+        Assert.Equal("5 0 * * *", expiry.Cron);
+        Assert.Contains(expiry.LatestRuns, r => r is { Status: "Succeeded", Unit: "entries", Processed: >= 1 } && r.FinishedAt is not null);
+        var marketing = await ConsoleAccounts.SignedInClientAsync(factory, AdminRole.Marketing);
+        Assert.Equal(HttpStatusCode.Forbidden, (await marketing.GetAsync("/api/admin/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/admin/jobs/no-such-job/runs")).StatusCode);
     }
+
+    [Fact]
+    public async Task TrackedRun_RecordsFailure_WithErrorAndRethrows()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var runs = scope.ServiceProvider.GetRequiredService<JobRunLog>();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => runs.RunAsync(RecurringJobIds.RecalculateTiers, "members", async progress =>
+        {
+            await progress(7, 10);
+            throw new InvalidOperationException("window 2 failed");
+        }, CancellationToken.None));
+
+        var run = (await runs.RecentAsync(RecurringJobIds.RecalculateTiers, 1, default)).Single();
+        Assert.Equal((JobRunStatus.Failed, 7L, 10L), (run.Status, run.Processed, run.Total));
+        Assert.Equal("InvalidOperationException: window 2 failed", run.Error);
+        Assert.NotNull(run.FinishedAt);
+    }
+
+    private sealed record JobRunDto(string Status, string Unit, long Processed, DateTime? FinishedAt);
+    private sealed record JobSummary(string Id, string? Cron, JobRunDto[] LatestRuns);
 
     [Fact]
     public async Task Dashboard_Is401Anonymous_ReadOnlyForMarketing_AndFullForAdmin()

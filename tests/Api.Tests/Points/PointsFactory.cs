@@ -13,9 +13,16 @@ using WechatLoyalty.Domain.Points;
 namespace WechatLoyalty.Api.Tests.Points;
 
 /// <summary>The real API and database, with a clock the tests move (expiry, return windows).</summary>
-public sealed class PointsFactory : LoyaltyApiFactory
+public class PointsFactory : LoyaltyApiFactory
 {
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    public PointsFactory() : this(DateTimeOffset.UtcNow)
+    {
+    }
+
+    /// <summary>A clock that starts at <paramref name="start"/> (calendar tests start on a chosen day).</summary>
+    protected PointsFactory(DateTimeOffset start) => Time = new FakeTimeProvider(start);
+
+    public FakeTimeProvider Time { get; }
 
     public DateTime Now => Time.GetUtcNow().UtcDateTime;
 
@@ -37,9 +44,9 @@ public sealed class PointsFactory : LoyaltyApiFactory
         WithAsync<PointsLedger, LedgerResult>(l => l.CreditAsync(new PointsCredit(memberId, points, PointSource.Purchase,
             key ?? $"earn:tx:{Guid.NewGuid():N}", Now, Now.AddDays(expiresInDays), pendingUntil, paymentId), default));
 
-    public Task<long> NewMemberAsync() => WithDbAsync(async db =>
+    public Task<long> NewMemberAsync(string tier = "T1") => WithDbAsync(async db =>
     {
-        var member = TestData.Member("T1", Now);
+        var member = TestData.Member(tier, Now);
         db.Members.Add(member);
         await db.SaveChangesAsync();
         return member.Id;

@@ -516,6 +516,73 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.ToTable("message_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Operations.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1024)
+                        .HasColumnType("varchar(1024)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("JobId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("job_id");
+
+                    b.Property<long>("Processed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("processed");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(512)
+                        .HasColumnType("varchar(512)")
+                        .HasColumnName("summary");
+
+                    b.Property<long?>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("unit");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_job_runs_started_at");
+
+                    b.HasIndex("JobId", "StartedAt")
+                        .HasDatabaseName("ix_job_runs_job_id_started_at");
+
+                    b.ToTable("job_runs");
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Payments.Order", b =>
                 {
                     b.Property<long>("Id")
