@@ -1,4 +1,5 @@
 using WechatLoyalty.Api.Demo;
+using WechatLoyalty.Api.Demo.H5;
 using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Features.Members;
 using WechatLoyalty.Api.Features.Operations;
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(hostArgs);
 
 builder.AddApiDefaults();
 builder.Services.AddDemo();
+builder.AddMemberJourneyDemo();
 
 var app = builder.Build();
 
@@ -36,6 +38,7 @@ app.MapPosPurchasesApi();
 app.MapRefundsApi();
 app.MapPointsApi();
 app.MapJobsApi();
+app.MapMemberJourneyDemo();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();
