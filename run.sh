@@ -97,6 +97,7 @@ done
 cat <<MSG
 
   WechatLoyalty is running. Open:
+    Member journey (phone)   http://127.0.0.1:$WL_API_PORT/demo/   (the mini-program, played in a browser)
     API reference (Scalar)   http://127.0.0.1:$WL_API_PORT/scalar
     OpenAPI document         http://127.0.0.1:$WL_API_PORT/openapi/v1.json
     Readiness                http://127.0.0.1:$WL_API_PORT/health/ready
