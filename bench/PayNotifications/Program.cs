@@ -71,8 +71,10 @@ try
         run.DuplicateCounters = (await ServerCounters.ReadAsync(sql)).PerUnitSince(counters, run.Duplicates.Requests);
     }
 
+    var rawCpu = CpuSample.Take(api, run.MariaDbPid);
     run.RawAfter = await Step.RunAsync("raw commits (autocommit), after", () =>
         RawCommits.RunAsync(options.ConnectionString, options.Concurrency, TimeSpan.FromSeconds(options.RawSeconds), false, TimeSpan.FromSeconds(1)));
+    run.RawAfterCpu = CpuSample.Take(api, run.MariaDbPid) - rawCpu;
     run.RawExplicit = await Step.RunAsync("raw commits (BEGIN/INSERT/COMMIT)", () =>
         RawCommits.RunAsync(options.ConnectionString, options.Concurrency, TimeSpan.FromSeconds(options.RawSeconds), true, TimeSpan.FromSeconds(1)));
 

@@ -23,8 +23,9 @@ public sealed class PaymentClaims(
         var since = clock.UtcNow.UtcDateTime.AddDays(-options.Value.ClaimWindowDays);
         return await db.ExecuteAsync(async token =>
         {
-            var tierCode = await earnings.LockMemberAsync(memberId, token);
-            if (tierCode is null) return 0;
+            var member = await earnings.LockMemberAsync(memberId, token);
+            if (member is null) return 0;
+            var tierCode = member.TierCode;
             var identities = await db.MemberIdentities.AsNoTracking().Where(i => i.MemberId == memberId)
                 .Select(i => new { i.Id, i.OpenId }).ToListAsync(token);
             if (identities.Count == 0) return 0;
@@ -43,7 +44,8 @@ public sealed class PaymentClaims(
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.MemberId, memberId), token);
                 if (claimed == 0) continue;
                 payment.MemberId = memberId;
-                var (points, upgradedTo) = await earnings.ApplyAsync(payment, memberId, tierCode, rules, token);
+                // Without the account: each credit locks it afresh (the previous one changed it).
+                var (points, upgradedTo) = await earnings.ApplyAsync(payment, new EarningMember(memberId, tierCode, null), rules, token);
                 tierCode = upgradedTo ?? tierCode;
                 logger.LogInformation("Payment {PaymentId} claimed by member {MemberId}: {Points} points", payment.Id, memberId, points);
             }

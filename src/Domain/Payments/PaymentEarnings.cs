@@ -8,28 +8,46 @@ using WechatLoyalty.Domain.Tiers;
 
 namespace WechatLoyalty.Domain.Payments;
 
+/// <summary>A member locked for earning: the tier held when paying and, when locked by the ledger, the points account.</summary>
+public sealed record EarningMember(long MemberId, string TierCode, PointsAccount? Account);
+
 /// <summary>
 /// What a member's payment earns, inside the caller's transaction with the member row already locked: the points
 /// lot (tier multiplier of the tier held when paying; pending for the return window), then net spend and the
 /// instant upgrade when the payment crosses a threshold, with the new tier's upgrade reward. Shared by the
 /// recorder (payment of a member) and the claim (payment of someone who joined later).
 /// </summary>
-public sealed class PaymentEarnings(LoyaltyDbContext db, PointsLedger ledger, TierUpgrades upgrades, ProgrammeClock clock)
+public sealed class PaymentEarnings(LoyaltyDbContext db, PointsLedger ledger, LedgerStore store, TierUpgrades upgrades, ProgrammeClock clock)
 {
-    public async Task<(long Points, string? UpgradedTo)> ApplyAsync(Payment payment, long memberId, string tierCode, ProgrammeRules rules, CancellationToken ct)
+    /// <summary>
+    /// The points <paramref name="payment"/> earns at <paramref name="tierCode"/>. The recorder asks before it inserts
+    /// the payment, so points_earned is written with the row instead of by a second UPDATE.
+    /// </summary>
+    public Task<long> PointsAsync(Payment payment, string tierCode, ProgrammeRules rules, CancellationToken ct)
     {
+        var tier = TierOf(rules, tierCode);
+        // Promotion multiplier 1 until campaigns exist; a refund before a claim lowers the base.
+        return Task.FromResult(PointsRules.Earned(payment.PayerTotalFen - payment.RefundedFen, tier.PointsMultiplier));
+    }
+
+    public async Task<(long Points, string? UpgradedTo)> ApplyAsync(Payment payment, EarningMember member, ProgrammeRules rules, CancellationToken ct)
+    {
+        var memberId = member.MemberId;
         var ladder = rules.Ladder;
         var now = clock.UtcNow;
-        var tier = ladder.Tiers.FirstOrDefault(t => string.Equals(t.Code, tierCode, StringComparison.OrdinalIgnoreCase)) ?? ladder.Entry;
-        // Promotion multiplier 1 until campaigns exist; a refund before a claim lowers the base.
-        var points = PointsRules.Earned(payment.PayerTotalFen - payment.RefundedFen, tier.PointsMultiplier);
+        var tier = TierOf(rules, member.TierCode);
+        var points = await PointsAsync(payment, member.TierCode, rules, ct);
         if (points > 0)
         {
             var pendingUntil = rules.PendingDays > 0 ? payment.PaidAt.AddDays(rules.PendingDays) : (DateTime?)null;
-            await ledger.CreditAsync(new PointsCredit(memberId, points, PointSource.Purchase, LedgerKeys.Earn(payment.TransactionId),
+            var credit = new PointsCredit(memberId, points, PointSource.Purchase, LedgerKeys.Earn(payment.TransactionId),
                 now.UtcDateTime, PointsRules.ExpiresAtUtc(now, rules.PointsExpiryMonths, clock), pendingUntil, payment.Id,
-                $"Payment {payment.OutTradeNo}"), ct);
-            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE payments SET points_earned = {points} WHERE id = {payment.Id}", ct);
+                $"Payment {payment.OutTradeNo}");
+            // The member's lock from LockMemberAsync is reused when the account came with it (one lock per payment).
+            await (member.Account is { } locked ? ledger.CreditAsync(credit, locked, ct) : ledger.CreditAsync(credit, ct));
+            // The recorder wrote points_earned with the row; a claimed payment is older than its points.
+            if (payment.PointsEarned != points)
+                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE payments SET points_earned = {points} WHERE id = {payment.Id}", ct);
         }
 
         // The payment row is already written in this transaction, so the sum includes it.
@@ -52,11 +70,15 @@ public sealed class PaymentEarnings(LoyaltyDbContext db, PointsLedger ledger, Ti
         return (points, qualifying.Code);
     }
 
-    /// <summary>Locks the member row (the ledger's lock order starts here) and returns its tier, or null when deleted or unknown.</summary>
-    public async Task<string?> LockMemberAsync(long memberId, CancellationToken ct)
-    {
-        var member = (await db.Members.FromSqlInterpolated($"SELECT * FROM members WHERE id = {memberId} FOR UPDATE")
-            .AsNoTracking().ToListAsync(ct)).SingleOrDefault();
-        return member is { DeletedAt: null } ? member.TierCode : null;
-    }
+    /// <summary>
+    /// Locks the member row and its movable lots (the ledger's lock order starts here) and returns its tier, or null
+    /// when deleted or unknown. The account comes with it, so the payment's credit needs no second lock.
+    /// </summary>
+    public async Task<EarningMember?> LockMemberAsync(long memberId, CancellationToken ct) =>
+        await store.LockMemberAsync(memberId, ct) is ({ DeletedAt: null } member, var account)
+            ? new EarningMember(member.Id, member.TierCode, account)
+            : null;
+
+    private static TierRule TierOf(ProgrammeRules rules, string tierCode) =>
+        rules.Ladder.Tiers.FirstOrDefault(t => string.Equals(t.Code, tierCode, StringComparison.OrdinalIgnoreCase)) ?? rules.Ladder.Entry;
 }

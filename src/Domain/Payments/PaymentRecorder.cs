@@ -59,11 +59,14 @@ public sealed class PaymentRecorder(
         if (order?.TransactionId is { } other && other != paid.TransactionId)
             return PaymentRecordResult.Rejected("the order was paid by another transaction");
 
-        var memberId = order?.MemberId ?? paid.MemberId ?? await MemberOfPayerAsync(order, paid, ct);
-        var tierCode = memberId is { } id ? await earnings.LockMemberAsync(id, ct) : null;
-        if (tierCode is null) memberId = null;
-
+        // The order lock serialises deliveries of this transaction, so a redelivery stops here, before the member's
+        // lock (a POS redelivery without an order meets the unique index instead).
         if (await ExistingAsync(paid.TransactionId, ct) is { } existing) return existing;
+
+        var memberId = order?.MemberId ?? paid.MemberId ?? await MemberOfPayerAsync(order, paid, ct);
+        // One lock of the member row and its lots, for the tier and for the credit.
+        var member = memberId is { } id ? await earnings.LockMemberAsync(id, ct) : null;
+        if (member is null) memberId = null;
 
         var now = clock.UtcNow.UtcDateTime;
         var payment = new Payment
@@ -72,8 +75,10 @@ public sealed class PaymentRecorder(
             StoreId = order?.StoreId ?? paid.StoreId, Channel = paid.Channel, TotalFen = paid.TotalFen, PayerTotalFen = paid.PayerTotalFen,
             PaidAt = paid.PaidAt, CreatedAt = now,
         };
+        // points_earned goes in with the row (no second UPDATE of it).
+        if (member is not null) payment.PointsEarned = await earnings.PointsAsync(payment, member.TierCode, rules, ct);
         db.Payments.Add(payment);
-        await db.SaveChangesAsync(ct);
+        await SaveWithoutSavepointAsync(ct);
 
         if (order is not null)
         {
@@ -87,10 +92,30 @@ public sealed class PaymentRecorder(
 
         long points = 0;
         string? upgradedTo = null;
-        if (memberId is { } member) (points, upgradedTo) = await earnings.ApplyAsync(payment, member, tierCode!, rules, ct);
+        if (member is not null) (points, upgradedTo) = await earnings.ApplyAsync(payment, member, rules, ct);
         logger.LogInformation("Payment {PaymentId} ({TransactionId}, {Channel}) recorded for member {MemberId}: {Points} points, tier {UpgradedTo}",
             payment.Id, paid.TransactionId, paid.Channel, memberId, points, upgradedTo ?? "unchanged");
         return new PaymentRecordResult(PaymentRecordStatus.Recorded, payment.Id, memberId, points, upgradedTo);
+    }
+
+    /// <summary>
+    /// Saves the payment row without EF's automatic savepoint (SAVEPOINT and RELEASE: two of the notification's round
+    /// trips). A savepoint only helps work that carries on after a failed SaveChanges, and nothing here does: a
+    /// duplicate transaction_id ends the whole transaction (RecordAsync answers with the recorded payment). The
+    /// ledger's own saves later in this transaction keep their savepoints (its replay handling needs them).
+    /// </summary>
+    private async Task SaveWithoutSavepointAsync(CancellationToken ct)
+    {
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
     }
 
     /// <summary>

@@ -23,8 +23,15 @@ public sealed record RefundCompleted(
 /// the payment's points through the ledger (its own lots first, else a debt) and lowers net spend (refunded_fen);
 /// closed or abnormal refunds only change status. Returns false for a redelivery (nothing written).
 /// </summary>
-public sealed class RefundRecorder(LoyaltyDbContext db, PointsLedger ledger, ProgrammeClock clock, ILogger<RefundRecorder> logger)
+public sealed class RefundRecorder(
+    LoyaltyDbContext db, PointsLedger ledger, PointsRedemption redemption, ProgrammeClock clock, ILogger<RefundRecorder> logger)
 {
+    /// <summary>
+    /// The code of the DomainException thrown when the refund's payment is not recorded yet (its notification is
+    /// late, or the reconciliation has not found it): nothing is written and the notification must be retried.
+    /// </summary>
+    public const string PaymentNotRecordedYet = "refund.payment_not_recorded";
+
     public async Task<bool> RecordAsync(RefundCompleted refund, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(refund);
@@ -43,7 +50,13 @@ public sealed class RefundRecorder(LoyaltyDbContext db, PointsLedger ledger, Pro
     private async Task<bool> RecordLockedAsync(RefundCompleted r, CancellationToken ct)
     {
         var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.TransactionId == r.TransactionId, ct);
-        if (payment is null || payment.OutTradeNo != r.OutTradeNo || payment.TotalFen != r.TotalFen)
+        // WeChat delivers notifications in no particular order: a refund can overtake its payment's notification.
+        // Refusing it for good would lose it; WeChat retries a failed delivery for a day, by which time the payment's
+        // own notification or the reconciliation has recorded the payment.
+        if (payment is null)
+            throw new DomainException(PaymentNotRecordedYet, "The refunded payment is not recorded yet; deliver the refund again later.",
+                DomainErrorKind.Conflict);
+        if (payment.OutTradeNo != r.OutTradeNo || payment.TotalFen != r.TotalFen)
             throw new DomainException("refund.unknown_payment", "The refund names no payment of ours.");
         var row = (await db.Refunds.FromSqlInterpolated($"SELECT * FROM refunds WHERE out_refund_no = {r.OutRefundNo} FOR UPDATE")
             .AsNoTracking().ToListAsync(ct)).SingleOrDefault();
@@ -77,6 +90,9 @@ public sealed class RefundRecorder(LoyaltyDbContext db, PointsLedger ledger, Pro
                 await db.Database.ExecuteSqlInterpolatedAsync(
                     $"UPDATE payments SET refunded_fen = refunded_fen + {payerRefund} WHERE id = {payment.Id} AND refunded_fen + {payerRefund} <= payer_total_fen", ct);
         }
+        // Points redeemed against the order paid part of it: the refunded share of them goes back to the member.
+        if (status == RefundStatus.Succeeded && r.AmountFen > 0)
+            await redemption.ReturnForRefundAsync(payment.OutTradeNo, r.RefundId, r.AmountFen, payment.TotalFen, ct);
         await db.Refunds.Where(x => x.Id == row.Id).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Status, status).SetProperty(x => x.RefundId, r.RefundId)
             .SetProperty(x => x.PayerRefundFen, payerRefund).SetProperty(x => x.CompletedAt, r.At), ct);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
+using WechatLoyalty.Domain.Members;
 
 namespace WechatLoyalty.Domain.Points;
 
@@ -61,7 +62,18 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
         (await LockManyAsync([memberId], ct)).SingleOrDefault()
         ?? throw new DomainException("member.unknown", "No such member.", DomainErrorKind.NotFound);
 
-    public async Task<IReadOnlyList<PointsAccount>> LockManyAsync(IEnumerable<long> memberIds, CancellationToken ct)
+    public async Task<IReadOnlyList<PointsAccount>> LockManyAsync(IEnumerable<long> memberIds, CancellationToken ct) =>
+        (await LockMembersAsync(memberIds, ct)).Select(x => x.Account).ToList();
+
+    /// <summary>
+    /// Locks one member and its movable lots like <see cref="LockAsync"/> and returns the member row too, so a caller
+    /// that needs both (the payment recorder: the tier, then a credit) locks the member once, not twice. Null when
+    /// there is no such member.
+    /// </summary>
+    public async Task<(Member Member, PointsAccount Account)?> LockMemberAsync(long memberId, CancellationToken ct) =>
+        (await LockMembersAsync([memberId], ct)) is [var one] ? one : null;
+
+    private async Task<IReadOnlyList<(Member Member, PointsAccount Account)>> LockMembersAsync(IEnumerable<long> memberIds, CancellationToken ct)
     {
         // The ids are parameters, not inlined: EF compiles (and caches) one query per SQL text, so inlined ids made
         // every member a new compilation on the payment path (bench/PayNotifications measured ~30 ms of CPU each).
@@ -80,7 +92,7 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
         {
             var account = new PointsAccount(m.Id, m.PointsBalance, m.PendingPoints, byMember[m.Id], now);
             account.Settle();
-            return account;
+            return (m, account);
         }).ToList();
     }
 

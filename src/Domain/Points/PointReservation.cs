@@ -32,6 +32,12 @@ public class PointReservation
     /// <summary>When it was confirmed or released.</summary>
     public DateTime? SettledAt { get; set; }
 
+    /// <summary>
+    /// Fen of the paid order refunded so far (amount.refund, the basis of the order's total): a refund gives back
+    /// the same share of the redeemed points, so partial refunds add up to exactly the points redeemed.
+    /// </summary>
+    public long RefundedFen { get; set; }
+
     public List<PointReservationLot> Lots { get; } = [];
 }
 

@@ -49,6 +49,8 @@ public static class LedgerKeys
     public static string PendingRelease(long lotId) => $"pending:lot:{lotId}";
     public static string Redeem(string orderNo) => $"redeem:order:{orderNo}";
     public static string RedeemRelease(string orderNo) => $"release:order:{orderNo}";
+    /// <summary>Redeemed points given back by a refund of the paid order (one per refund_id).</summary>
+    public static string RedeemRefund(string refundId) => $"refund-redeem:{refundId}";
     public static string Adjust(Guid requestId) => $"adjust:{requestId:N}";
     /// <summary>Once per member and tier, ever: climbing back to a tier does not pay its reward again.</summary>
     public static string TierUpgrade(long memberId, string tierCode) => $"upgrade:member:{memberId}:{tierCode}";

@@ -43,6 +43,34 @@ public sealed class PointsLedger(LedgerStore store, ProgrammeClock clock)
     }
 
     /// <summary>
+    /// Credits into an account the caller locked in its own transaction (<see cref="LedgerStore.LockMemberAsync"/>)
+    /// and has not saved since (what settling it found is saved with the credit): the payment recorder locks the member once for the tier and the credit. The key is
+    /// not looked up first; a key that exists already still cannot be written twice: the insert meets the unique
+    /// index, EF rolls back to its savepoint and the existing entry is returned as a replay (then the account is
+    /// stale and must not be used again).
+    /// </summary>
+    public Task<LedgerResult> CreditAsync(PointsCredit credit, PointsAccount locked, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(credit);
+        ArgumentNullException.ThrowIfNull(locked);
+        Require(credit.Points > 0, "A credit must be positive.");
+        RequireKey(credit.IdempotencyKey);
+        Require(credit.ExpiresAt > credit.EarnedAt, "A lot must expire after it was earned.");
+        Require(credit.Reason is null || credit.Reason.Length <= MaxReason, "The reason is too long.");
+        Require(locked.MemberId == credit.MemberId, "The account must be the credited member's.");
+        if (store.Db.Database.CurrentTransaction is null) throw new InvalidOperationException("A locked account only exists inside the transaction that locked it.");
+        void Verify(PointEntry e) => SameRequest(e, credit.MemberId, credit.Points);
+        return store.RunAsync(credit.IdempotencyKey, Verify, async token =>
+        {
+            if (credit.ExpiresAt <= locked.Now)
+                throw new DomainException("points.expired", "These points would already have expired.");
+            var entry = locked.Credit(credit);
+            await store.SaveAsync([locked], token);
+            return (entry, false);
+        }, ct);
+    }
+
+    /// <summary>
     /// Reverses the refunded share of a member's payment and records the refund on the payment (RefundedFen);
     /// refund handlers must not change RefundedFen themselves. Rejects refunds beyond the payment. The points come
     /// from the payment's own lot first, then the soonest-expiring available lots; the rest becomes debt.

@@ -81,6 +81,74 @@ public sealed class PointsRedemption(LedgerStore store, ProgrammeClock clock)
     }
 
     /// <summary>
+    /// A refund of the paid order gives back the refunded share of the points redeemed against it (loyalty-rules §3:
+    /// the points paid part of the order, so a refund returns them as it returns the money; the points the payment
+    /// earned are reversed separately, <see cref="PointsLedger.ReverseRefundAsync"/>). The share is
+    /// <paramref name="refundFen"/> of <paramref name="totalFen"/> (amount.refund of amount.total), counted
+    /// cumulatively so partial refunds add up to exactly the points redeemed. The points go back to the lots they came
+    /// from, paying any debt first; points whose lot expired meanwhile stay expired, as
+    /// when an unpaid order is released. Idempotent by <paramref name="refundId"/>; the reservation's RefundedFen
+    /// never passes the order's total. Null when nothing was redeemed against the order.
+    /// </summary>
+    public async Task<LedgerResult?> ReturnForRefundAsync(string orderNo, string refundId, long refundFen, long totalFen, CancellationToken ct)
+    {
+        RequireOrderNo(orderNo);
+        PointsLedger.Require(refundFen > 0 && totalFen > 0, "A refund and the order's total must be positive.");
+        if (!await store.Db.PointReservations.AnyAsync(r => r.OrderNo == orderNo, ct)) return null;
+        var key = LedgerKeys.RedeemRefund(refundId);
+        PointsLedger.RequireKey(key);
+        return await store.RunAsync(key, _ => { }, async token =>
+        {
+            var reservation = await LockAsync(orderNo, token);
+            var account = await store.LockAsync(reservation.MemberId, token);
+            if (await store.FindAsync(key, token) is { } existing) return (existing, true);
+            if (reservation.Status != PointReservationStatus.Confirmed)
+                throw new DomainException("points.reservation_not_confirmed", "The order's points were never spent.", DomainErrorKind.Conflict);
+            var after = reservation.RefundedFen + refundFen;
+            if (after > totalFen)
+                throw new DomainException("refund.exceeds_payment", "Refunds would exceed the payment.", DomainErrorKind.Conflict);
+            var returnedBefore = RedeemedShare(reservation.Points, reservation.RefundedFen, totalFen);
+            var points = RedeemedShare(reservation.Points, after, totalFen) - returnedBefore;
+            var allocations = await store.Db.PointReservationLots
+                .FromSqlInterpolated($"SELECT * FROM point_reservation_lots WHERE reservation_id = {reservation.Id} FOR UPDATE")
+                .AsNoTracking().ToListAsync(token);
+            var (entry, _) = account.Restore(TakeFrom(allocations, returnedBefore, points), key,
+                $"Order {orderNo} refunded: {points} of {reservation.Points} redeemed points back");
+            await store.Db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE point_reservations SET refunded_fen = {after} WHERE id = {reservation.Id}", token);
+            await store.SaveAsync([account], token);
+            return (entry, false);
+        }, ct);
+    }
+
+    /// <summary>Redeemed points given back once <paramref name="refundedFen"/> of <paramref name="totalFen"/> is refunded (rounded down).</summary>
+    public static long RedeemedShare(long redeemedPoints, long refundedFen, long totalFen) =>
+        (long)((System.Numerics.BigInteger)redeemedPoints * refundedFen / totalFen);
+
+    /// <summary>
+    /// The allocations of the points given back now: the reservation's allocations in lot order (stable, so each
+    /// refund gives back the next points and none twice), skipping the <paramref name="skip"/> points earlier
+    /// refunds gave back.
+    /// </summary>
+    internal static IReadOnlyList<(long LotId, long Points)> TakeFrom(IEnumerable<PointReservationLot> allocations, long skip, long points)
+    {
+        var result = new List<(long, long)>();
+        foreach (var a in allocations.OrderBy(a => a.LotId))
+        {
+            if (points == 0) break;
+            var available = a.Points;
+            var skipped = Math.Min(skip, available);
+            skip -= skipped;
+            available -= skipped;
+            var n = Math.Min(points, available);
+            if (n <= 0) continue;
+            result.Add((a.LotId, n));
+            points -= n;
+        }
+        return result;
+    }
+
+    /// <summary>
     /// Locks the reservation after its member, the ledger's lock order: the member id is read first (it never
     /// changes), the member locked, then the reservation re-read with a lock for its current status.
     /// </summary>

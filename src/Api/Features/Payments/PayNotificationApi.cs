@@ -79,6 +79,12 @@ internal static class PayNotificationApi
             logger.LogInformation("Pay notification {EventType} acknowledged without action", notification.EventType);
             return TypedResults.NoContent();
         }
+        catch (DomainException ex) when (ex.Code == RefundRecorder.PaymentNotRecordedYet)
+        {
+            // Not an error of WeChat's: the refund overtook its payment. A 5xx and WeChat delivers it again later.
+            logger.LogWarning("Pay notification {EventType} arrived before its payment was recorded; WeChat will retry", notification.EventType);
+            return Fail(503, "payment not recorded yet, retry later");
+        }
         catch (Exception ex) when (ex is JsonException or DomainException)
         {
             return Reject(logger, ex.Message, null);

@@ -1037,6 +1037,10 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("points");
 
+                    b.Property<long>("RefundedFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_fen");
+
                     b.Property<DateTime?>("SettledAt")
                         .HasPrecision(6)
                         .HasColumnType("datetime(6)")
