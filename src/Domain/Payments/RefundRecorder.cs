@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Points;
+using WechatLoyalty.Domain.Referrals;
 
 namespace WechatLoyalty.Domain.Payments;
 
@@ -23,7 +24,8 @@ public sealed record RefundCompleted(
 /// the payment's points through the ledger (its own lots first, else a debt) and lowers net spend (refunded_fen);
 /// closed or abnormal refunds only change status. Returns false for a redelivery (nothing written).
 /// </summary>
-public sealed class RefundRecorder(LoyaltyDbContext db, PointsLedger ledger, ProgrammeClock clock, ILogger<RefundRecorder> logger)
+public sealed class RefundRecorder(
+    LoyaltyDbContext db, PointsLedger ledger, ReferralRewards referrals, ProgrammeClock clock, ILogger<RefundRecorder> logger)
 {
     public async Task<bool> RecordAsync(RefundCompleted refund, CancellationToken ct)
     {
@@ -77,6 +79,7 @@ public sealed class RefundRecorder(LoyaltyDbContext db, PointsLedger ledger, Pro
                 await db.Database.ExecuteSqlInterpolatedAsync(
                     $"UPDATE payments SET refunded_fen = refunded_fen + {payerRefund} WHERE id = {payment.Id} AND refunded_fen + {payerRefund} <= payer_total_fen", ct);
         }
+        if (status == RefundStatus.Succeeded) await referrals.OnRefundRecordedAsync(payment.Id, ct);
         await db.Refunds.Where(x => x.Id == row.Id).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Status, status).SetProperty(x => x.RefundId, r.RefundId)
             .SetProperty(x => x.PayerRefundFen, payerRefund).SetProperty(x => x.CompletedAt, r.At), ct);
