@@ -5,6 +5,7 @@ using WechatLoyalty.Api.Features.Payments;
 using WechatLoyalty.Api.Features.Points;
 using WechatLoyalty.Api.Features.WechatCallbacks;
 using WechatLoyalty.Api.Features.Programme;
+using WechatLoyalty.Api.Features.Referrals;
 using WechatLoyalty.Api.Features.Stores;
 using WechatLoyalty.Api.Infrastructure;
 
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(hostArgs);
 
 builder.AddApiDefaults();
 builder.Services.AddDemo();
+builder.Services.AddReferralsApi();
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.MapPayNotification();
 app.MapPosPurchasesApi();
 app.MapRefundsApi();
 app.MapPointsApi();
+app.MapReferralsApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

@@ -28,6 +28,12 @@ public sealed class ReferralsOptions
     [Url(ErrorMessage = "Referrals:CardImageUrl must be an absolute URL.")]
     public string? CardImageUrl { get; set; }
 
+    /// <summary>
+    /// A TrueType/OpenType font with Chinese glyphs for the poster's text (e.g. Debian's fonts-noto-cjk or
+    /// fonts-droid-fallback). Unset: the first of the usual system paths that exists; none: the poster has no text.
+    /// </summary>
+    public string? PosterFontFile { get; set; }
+
     /// <summary>Rewards released per batch (one transaction each).</summary>
     [Range(1, 5000, ErrorMessage = "Referrals:ReleaseBatchSize must be 1..5000.")]
     public int ReleaseBatchSize { get; set; } = 200;
