@@ -15,8 +15,8 @@ namespace WechatLoyalty.Domain.Referrals;
 /// so a reward decision commits (or rolls back) with the money event that caused it.
 /// <para>
 /// Locks: the hooks lock referral rows only, never the referrer's member row, so they add no lock-order cycle to
-/// the payment path (which holds the new member's row). Counting the monthly cap locks the referrer's referral
-/// rows, which serialises two friends of one referrer paying at the same moment.
+/// the payment path (which holds the new member's row). A first purchase locks all of the referrer's referral rows
+/// in index order, which serialises two friends of one referrer paying at the same moment (the cap count).
 /// </para>
 /// </summary>
 public sealed class ReferralRewards(LoyaltyDbContext db, ProgrammeClock clock, IOptions<ReferralsOptions> options, ILogger<ReferralRewards> logger)
@@ -28,10 +28,16 @@ public sealed class ReferralRewards(LoyaltyDbContext db, ProgrammeClock clock, I
     public async Task OnPaymentRecordedAsync(Payment payment, ProgrammeRules rules, CancellationToken ct)
     {
         if (payment.MemberId is not { } refereeId || payment.PayerTotalFen - payment.RefundedFen < options.Value.QualifyingPurchaseFen) return;
-        var referral = (await db.Referrals
-            .FromSqlInterpolated($"SELECT * FROM referrals WHERE referee_member_id = {refereeId} AND status = {nameof(ReferralStatus.AwaitingPurchase)} FOR UPDATE")
-            .ToListAsync(ct)).SingleOrDefault();
-        if (referral is null) return;
+        var candidate = await db.Referrals.AsNoTracking()
+            .Where(r => r.RefereeMemberId == refereeId && r.Status == ReferralStatus.AwaitingPurchase)
+            .Select(r => new { r.Id, r.ReferrerMemberId }).FirstOrDefaultAsync(ct);
+        if (candidate is null) return;
+        // Every referral of the referrer (this one included) locked in index order, before anything is decided: the
+        // cap count cannot race, and two friends of one referrer paying at once queue here instead of deadlocking.
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"SELECT id FROM referrals WHERE referrer_member_id = {candidate.ReferrerMemberId} ORDER BY referrer_member_id, reward_month, id FOR UPDATE", ct);
+        var referral = await db.Referrals.SingleAsync(r => r.Id == candidate.Id, ct);
+        if (referral.Status != ReferralStatus.AwaitingPurchase) return;
 
         referral.PaymentId = payment.Id;
         referral.PurchasedAt = payment.PaidAt;
@@ -53,9 +59,6 @@ public sealed class ReferralRewards(LoyaltyDbContext db, ProgrammeClock clock, I
         }
 
         var month = ReferralRules.RewardMonth(payment.PaidAt, clock.Zone);
-        // Locks the referrer's referral rows (READ COMMITTED in the payment path: no gap locks), then counts.
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"SELECT id FROM referrals WHERE referrer_member_id = {referral.ReferrerMemberId} FOR UPDATE", ct);
         var rewarded = await db.Referrals.CountAsync(r => r.ReferrerMemberId == referral.ReferrerMemberId && r.RewardMonth == month
             && (r.Status == ReferralStatus.RewardPending || r.Status == ReferralStatus.RewardPaid), ct);
         if (ReferralRules.OverCap(rewarded, rules.ReferrerMonthlyRewardCap))
