@@ -41,6 +41,8 @@ public sealed class ReferralRewardRelease(
 
     private async Task<bool> ReleaseOneAsync(long referralId, ProgrammeRules rules, CancellationToken ct)
     {
+        // A retried attempt starts from the database, not from what the rolled-back one left tracked.
+        db.ChangeTracker.Clear();
         var referral = (await db.Referrals.FromSqlInterpolated($"SELECT * FROM referrals WHERE id = {referralId} FOR UPDATE").ToListAsync(ct)).Single();
         var now = clock.UtcNow;
         if (referral.Status != ReferralStatus.RewardPending || referral.RewardPendingUntil > now.UtcDateTime) return false;

@@ -36,6 +36,7 @@ public sealed class ReferralRewards(LoyaltyDbContext db, ProgrammeClock clock, I
         // cap count cannot race, and two friends of one referrer paying at once queue here instead of deadlocking.
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"SELECT id FROM referrals WHERE referrer_member_id = {candidate.ReferrerMemberId} ORDER BY referrer_member_id, reward_month, id FOR UPDATE", ct);
+        ForgetTracked();
         var referral = await db.Referrals.SingleAsync(r => r.Id == candidate.Id, ct);
         if (referral.Status != ReferralStatus.AwaitingPurchase) return;
 
@@ -82,6 +83,7 @@ public sealed class ReferralRewards(LoyaltyDbContext db, ProgrammeClock clock, I
     /// </summary>
     public async Task OnRefundRecordedAsync(long paymentId, CancellationToken ct)
     {
+        ForgetTracked();
         var referral = (await db.Referrals
             .FromSqlInterpolated($"SELECT * FROM referrals WHERE payment_id = {paymentId} AND status = {nameof(ReferralStatus.RewardPending)} FOR UPDATE")
             .ToListAsync(ct)).SingleOrDefault();
@@ -96,6 +98,15 @@ public sealed class ReferralRewards(LoyaltyDbContext db, ProgrammeClock clock, I
         referral.RewardReason = RefusalReasons.PurchaseRefunded;
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Referral {ReferralId}: reward reversed, purchase {PaymentId} refunded inside the return window", referral.Id, paymentId);
+    }
+
+    /// <summary>
+    /// The caller's transaction may be a retry of one that rolled back: a referral tracked from that attempt would
+    /// come back from the query with the attempt's unsaved decision, so it is forgotten first.
+    /// </summary>
+    private void ForgetTracked()
+    {
+        foreach (var entry in db.ChangeTracker.Entries<Referral>().ToList()) entry.State = EntityState.Detached;
     }
 
     private async Task RefuseAsync(Referral referral, string reason, string? detail, CancellationToken ct)

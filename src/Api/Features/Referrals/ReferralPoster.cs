@@ -23,12 +23,15 @@ internal sealed class ReferralPoster
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     ];
 
-    private readonly SKTypeface? _typeface;
+    private const float Margin = 32;
+
+    /// <summary>The configured font first, then every candidate present: each line uses the first that has all its glyphs.</summary>
+    private readonly List<SKTypeface> _typefaces;
 
     public ReferralPoster(string? fontFile)
     {
-        var path = fontFile ?? FontCandidates.FirstOrDefault(File.Exists);
-        _typeface = path is not null && File.Exists(path) ? SKTypeface.FromFile(path) : null;
+        _typefaces = (fontFile is null ? FontCandidates : [fontFile, .. FontCandidates])
+            .Where(File.Exists).Distinct().Select(SKTypeface.FromFile).OfType<SKTypeface>().ToList();
     }
 
     /// <summary>Composes the poster PNG; null when <paramref name="wxaCode"/> is not an image we can decode.</summary>
@@ -58,8 +61,12 @@ internal sealed class ReferralPoster
 
     private void DrawText(SKCanvas canvas, string text, float centreX, float baseline, float size, SKColor color)
     {
-        if (_typeface is null || string.IsNullOrEmpty(text) || !_typeface.ContainsGlyphs(text)) return;
-        using var font = new SKFont(_typeface, size);
+        var typeface = string.IsNullOrEmpty(text) ? null : _typefaces.FirstOrDefault(t => t.ContainsGlyphs(text));
+        if (typeface is null) return;
+        using var font = new SKFont(typeface, size);
+        // A long nickname shrinks the line rather than running off the poster.
+        var width = font.MeasureText(text);
+        if (width > Width - 2 * Margin) font.Size = size * (Width - 2 * Margin) / width;
         using var paint = new SKPaint { Color = color, IsAntialias = true };
         canvas.DrawText(text, centreX, baseline, SKTextAlign.Center, font, paint);
     }

@@ -90,7 +90,7 @@ internal static class ReferralsApi
             return TypedResults.Problem(title: "WeChat could not make the mini-program code now; try again shortly.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, extensions: new Dictionary<string, object?> { ["code"] = "wechat.unavailable" });
         }
-        var png = poster.Compose(code.Content, headline, "长按识别小程序码，加入会员", $"邀请码 {member.ReferralCode}");
+        var png = poster.Compose(code.Content, headline, "长按识别小程序码，加入会员", member.ReferralCode);
         if (png is null)
         {
             log.LogError("wxacode.getUnlimited returned {Bytes} bytes that are not an image", code.Content.Length);
