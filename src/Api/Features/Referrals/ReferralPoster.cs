@@ -31,7 +31,7 @@ internal sealed class ReferralPoster
     public ReferralPoster(string? fontFile)
     {
         _typefaces = (fontFile is null ? FontCandidates : [fontFile, .. FontCandidates])
-            .Where(File.Exists).Distinct().Select(SKTypeface.FromFile).OfType<SKTypeface>().ToList();
+            .Where(File.Exists).Distinct().Select(path => SKTypeface.FromFile(path)).OfType<SKTypeface>().ToList();
     }
 
     /// <summary>Composes the poster PNG; null when <paramref name="wxaCode"/> is not an image we can decode.</summary>
