@@ -13,6 +13,8 @@ trap stop_started EXIT
 
 ensure_dotnet
 ensure_packages
+# The referral poster tests decode the poster's QR code with zbar.
+command -v zbarimg >/dev/null || { log "installing zbar-tools from Debian packages"; as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zbar-tools >/dev/null; }
 if [ -z "${WL_TEST_MYSQL:-}" ]; then
   start_mariadb
   export WL_TEST_MYSQL="$(local_mariadb_server)"

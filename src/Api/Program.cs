@@ -7,6 +7,7 @@ using WechatLoyalty.Api.Features.Payments;
 using WechatLoyalty.Api.Features.Points;
 using WechatLoyalty.Api.Features.WechatCallbacks;
 using WechatLoyalty.Api.Features.Programme;
+using WechatLoyalty.Api.Features.Referrals;
 using WechatLoyalty.Api.Features.Stores;
 using WechatLoyalty.Api.Infrastructure;
 
@@ -16,6 +17,7 @@ var builder = WebApplication.CreateBuilder(hostArgs);
 builder.AddApiDefaults();
 builder.Services.AddDemo();
 builder.AddMemberJourneyDemo();
+builder.Services.AddReferralsApi();
 
 var app = builder.Build();
 
@@ -39,6 +41,7 @@ app.MapRefundsApi();
 app.MapPointsApi();
 app.MapJobsApi();
 app.MapMemberJourneyDemo();
+app.MapReferralsApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

@@ -3,6 +3,7 @@ using WechatLoyalty.Domain.Members;
 using WechatLoyalty.Domain.Payments;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
+using WechatLoyalty.Domain.Referrals;
 using WechatLoyalty.Domain.Stores;
 using WechatLoyalty.Domain.Tiers;
 
@@ -34,6 +35,11 @@ public static class DomainRegistration
         services.AddScoped<PaymentClaims>();
         services.AddScoped<RefundService>();
         services.AddScoped<RefundRecorder>();
+        services.AddScoped<ReferralAttribution>();
+        services.AddScoped<ReferralRewards>();
+        services.AddScoped<ReferralRewardRelease>();
+        services.AddScoped<ReferralCardOpens>();
+        services.AddScoped<ReferralQueries>();
         return services;
     }
 }

@@ -7,6 +7,7 @@ using StackExchange.Redis;
 using WechatLoyalty.Jobs.Hosting;
 using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
+using WechatLoyalty.Jobs.Referrals;
 using WechatLoyalty.Jobs.Tiers;
 
 namespace WechatLoyalty.Jobs;
@@ -51,6 +52,7 @@ public static class JobsRegistration
         services.AddScoped<PointsJobs>();
         services.AddScoped<TierJobs>();
         services.AddPaymentJobs();
+        services.AddReferralJobs();
         services.AddHostedService<RecurringJobsScheduler>();
         return builder;
     }

@@ -6,6 +6,7 @@ using StackExchange.Redis;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
+using WechatLoyalty.Jobs.Referrals;
 using WechatLoyalty.Jobs.Tiers;
 
 namespace WechatLoyalty.Jobs;
@@ -51,6 +52,7 @@ internal sealed class RecurringJobsScheduler(
         Add<PointsJobs>(RecurringJobIds.CheckBalances, j => j.CheckBalancesAsync(CancellationToken.None));
         Add<TierJobs>(RecurringJobIds.RecalculateTiers, j => j.RecalculateAsync(CancellationToken.None));
         Add<ReconcilePaymentsJob>(RecurringJobIds.ReconcilePayments, j => j.RunAsync(CancellationToken.None));
+        Add<ReferralJobs>(RecurringJobIds.ReleaseReferralRewards, j => j.ReleaseRewardsAsync(CancellationToken.None));
         if (!options.Value.TriggerOnStart) return;
         foreach (var id in scheduled) recurring.Trigger(id);
         logger.LogInformation("Triggered {Count} recurring job(s) once at start-up", scheduled.Count);

@@ -28,6 +28,9 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<PointReservation> PointReservations => Set<PointReservation>();
     public DbSet<PointReservationLot> PointReservationLots => Set<PointReservationLot>();
     public DbSet<Operations.JobRun> JobRuns => Set<Operations.JobRun>();
+    public DbSet<Referrals.Referral> Referrals => Set<Referrals.Referral>();
+    public DbSet<Referrals.ReferralCardOpen> ReferralCardOpens => Set<Referrals.ReferralCardOpen>();
+    public DbSet<Referrals.ReferralRefusal> ReferralRefusals => Set<Referrals.ReferralRefusal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

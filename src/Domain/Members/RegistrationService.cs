@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Programme;
+using WechatLoyalty.Domain.Referrals;
 
 namespace WechatLoyalty.Domain.Members;
 
@@ -22,7 +23,7 @@ public sealed record RegistrationResult(long MemberId, bool Created);
 /// index, and the loser links to the winner's member.
 /// </summary>
 public sealed class RegistrationService(
-    LoyaltyDbContext db, ProgrammeRulesStore rulesStore, ProgrammeClock clock, ILogger<RegistrationService> logger)
+    LoyaltyDbContext db, ProgrammeRulesStore rulesStore, ReferralAttribution referrals, ProgrammeClock clock, ILogger<RegistrationService> logger)
 {
     public async Task<RegistrationResult> RegisterAsync(long identityId, RegisterCommand command, string fallbackPreset, CancellationToken ct)
     {
@@ -61,7 +62,7 @@ public sealed class RegistrationService(
         }
 
         var now = clock.UtcNow.UtcDateTime;
-        var (storeId, staffId, referrerId) = await ResolveSceneAsync(command.Scene, identity, ct);
+        var (storeId, staffId) = await ResolveSceneAsync(command.Scene, ct);
         var member = new Member
         {
             MemberNo = MemberCodes.NewMemberNo(),
@@ -75,10 +76,9 @@ public sealed class RegistrationService(
             BirthdayChangedAt = command.Birthday is null ? null : now,
             TierCode = rules.Ladder.Entry.Code,
             TierReachedAt = now,
-            JoinSource = referrerId is not null ? JoinSource.Referral : storeId is not null ? JoinSource.StoreQr : JoinSource.Organic,
+            JoinSource = storeId is not null ? JoinSource.StoreQr : JoinSource.Organic,
             StoreId = storeId,
             StaffId = staffId,
-            ReferrerId = referrerId,
             TermsVersion = command.TermsVersion,
             TermsAcceptedAt = now,
             JoinedAt = now,
@@ -92,18 +92,21 @@ public sealed class RegistrationService(
             new MemberConsent { MemberId = member.Id, Kind = ConsentKind.Privacy, Version = command.PrivacyVersion, AcceptedAt = now });
         db.TierChanges.Add(new TierChange { MemberId = member.Id, ToTier = member.TierCode, Reason = TierChangeReason.Joined, ChangedAt = now });
         await db.SaveChangesAsync(ct);
+        // Referral attribution (or its recorded refusal) and welcome points commit with the registration.
+        await referrals.AttributeAsync(member, identity, command.Scene.ReferralCode, rules, ct);
         logger.LogInformation("Member {MemberId} joined via {JoinSource} (store {StoreId}, staff {StaffId})",
             member.Id, member.JoinSource, storeId, staffId);
         return new RegistrationResult(member.Id, Created: true);
     }
 
     /// <summary>
-    /// Attribution from the scene. An unknown store, staff or referral code never fails the join: the customer
-    /// becomes a member without that attribution, and the mismatch is logged for the store team.
+    /// Store attribution from the scene. An unknown store or staff never fails the join: the customer becomes a
+    /// member without that attribution, and the mismatch is logged for the store team. Referral codes are
+    /// <see cref="ReferralAttribution"/>'s.
     /// </summary>
-    private async Task<(long? StoreId, long? StaffId, long? ReferrerId)> ResolveSceneAsync(LaunchScene scene, MemberIdentity identity, CancellationToken ct)
+    private async Task<(long? StoreId, long? StaffId)> ResolveSceneAsync(LaunchScene scene, CancellationToken ct)
     {
-        long? storeId = null, staffId = null, referrerId = null;
+        long? storeId = null, staffId = null;
         if (scene.StoreCode is not null)
         {
             storeId = await db.Stores.Where(s => s.Code == scene.StoreCode && s.IsActive).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
@@ -115,14 +118,6 @@ public sealed class RegistrationService(
                 .Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);
             if (staffId is null) logger.LogWarning("Join scene names unknown staff {StaffCode} of store {StoreId}", scene.StaffCode, storeId);
         }
-        if (scene.ReferralCode is not null)
-        {
-            var referrer = await db.Members.Where(m => m.ReferralCode == scene.ReferralCode && m.DeletedAt == null)
-                .Select(m => new { m.Id, m.UnionId }).FirstOrDefaultAsync(ct);
-            // No self-referral: the same person (UnionID) cannot refer themselves.
-            if (referrer is not null && (identity.UnionId is null || referrer.UnionId != identity.UnionId)) referrerId = referrer.Id;
-            else logger.LogWarning("Join scene carries an unusable referral code");
-        }
-        return (storeId, staffId, referrerId);
+        return (storeId, staffId);
     }
 }

@@ -5,6 +5,7 @@ using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
+using WechatLoyalty.Domain.Referrals;
 
 namespace WechatLoyalty.Domain.Payments;
 
@@ -24,8 +25,8 @@ namespace WechatLoyalty.Domain.Payments;
 /// </para>
 /// </summary>
 public sealed class PaymentRecorder(
-    LoyaltyDbContext db, ProgrammeRulesStore rulesStore, PaymentEarnings earnings, PointsRedemption redemption, ProgrammeClock clock,
-    ILogger<PaymentRecorder> logger)
+    LoyaltyDbContext db, ProgrammeRulesStore rulesStore, PaymentEarnings earnings, PointsRedemption redemption, ReferralRewards referrals,
+    ProgrammeClock clock, ILogger<PaymentRecorder> logger)
 {
     public async Task<PaymentRecordResult> RecordAsync(PaidTransaction paid, string fallbackPreset, CancellationToken ct)
     {
@@ -93,6 +94,7 @@ public sealed class PaymentRecorder(
         long points = 0;
         string? upgradedTo = null;
         if (member is not null) (points, upgradedTo) = await earnings.ApplyAsync(payment, member, rules, ct);
+        await referrals.OnPaymentRecordedAsync(payment, rules, ct);
         logger.LogInformation("Payment {PaymentId} ({TransactionId}, {Channel}) recorded for member {MemberId}: {Points} points, tier {UpgradedTo}",
             payment.Id, paid.TransactionId, paid.Channel, memberId, points, upgradedTo ?? "unchanged");
         return new PaymentRecordResult(PaymentRecordStatus.Recorded, payment.Id, memberId, points, upgradedTo);

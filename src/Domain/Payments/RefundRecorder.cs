@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Points;
+using WechatLoyalty.Domain.Referrals;
 
 namespace WechatLoyalty.Domain.Payments;
 
@@ -24,7 +25,7 @@ public sealed record RefundCompleted(
 /// closed or abnormal refunds only change status. Returns false for a redelivery (nothing written).
 /// </summary>
 public sealed class RefundRecorder(
-    LoyaltyDbContext db, PointsLedger ledger, PointsRedemption redemption, ProgrammeClock clock, ILogger<RefundRecorder> logger)
+    LoyaltyDbContext db, PointsLedger ledger, PointsRedemption redemption, ReferralRewards referrals, ProgrammeClock clock, ILogger<RefundRecorder> logger)
 {
     /// <summary>
     /// The code of the DomainException thrown when the refund's payment is not recorded yet (its notification is
@@ -93,6 +94,7 @@ public sealed class RefundRecorder(
         // Points redeemed against the order paid part of it: the refunded share of them goes back to the member.
         if (status == RefundStatus.Succeeded && r.AmountFen > 0)
             await redemption.ReturnForRefundAsync(payment.OutTradeNo, r.RefundId, r.AmountFen, payment.TotalFen, ct);
+        if (status == RefundStatus.Succeeded) await referrals.OnRefundRecordedAsync(payment.Id, ct);
         await db.Refunds.Where(x => x.Id == row.Id).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Status, status).SetProperty(x => x.RefundId, r.RefundId)
             .SetProperty(x => x.PayerRefundFen, payerRefund).SetProperty(x => x.CompletedAt, r.At), ct);

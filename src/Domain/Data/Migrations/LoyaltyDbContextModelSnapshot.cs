@@ -1131,6 +1131,249 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.ToTable("programme_versions");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Referrals.Referral", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("CardOpenId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("card_open_id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTime>("JoinedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("joined_at");
+
+                    b.Property<string>("OpenGid")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("open_gid");
+
+                    b.Property<long?>("PaymentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payment_id");
+
+                    b.Property<DateTime?>("PurchasedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("purchased_at");
+
+                    b.Property<long>("RefereeIdentityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referee_identity_id");
+
+                    b.Property<long>("RefereeMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referee_member_id");
+
+                    b.Property<long>("ReferrerMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referrer_member_id");
+
+                    b.Property<string>("RewardMonth")
+                        .HasMaxLength(7)
+                        .HasColumnType("varchar(7)")
+                        .HasColumnName("reward_month");
+
+                    b.Property<DateTime?>("RewardPaidAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("reward_paid_at");
+
+                    b.Property<DateTime?>("RewardPendingUntil")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("reward_pending_until");
+
+                    b.Property<long>("RewardPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reward_points");
+
+                    b.Property<string>("RewardReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("reward_reason");
+
+                    b.Property<DateTime?>("RewardReversedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("reward_reversed_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("StoreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("store_id");
+
+                    b.Property<long>("WelcomePoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("welcome_points");
+
+                    b.HasKey("Id")
+                        .HasName("pk_referrals");
+
+                    b.HasIndex("CardOpenId")
+                        .HasDatabaseName("ix_referrals_card_open_id");
+
+                    b.HasIndex("JoinedAt")
+                        .HasDatabaseName("ix_referrals_joined_at");
+
+                    b.HasIndex("OpenGid")
+                        .HasDatabaseName("ix_referrals_open_gid");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_referrals_payment_id");
+
+                    b.HasIndex("RefereeMemberId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_referrals_referee_member_id");
+
+                    b.HasIndex("ReferrerMemberId", "RewardMonth")
+                        .HasDatabaseName("ix_referrals_referrer_member_id_reward_month");
+
+                    b.HasIndex("Status", "RewardPendingUntil")
+                        .HasDatabaseName("ix_referrals_status_reward_pending_until");
+
+                    b.ToTable("referrals");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Referrals.ReferralCardOpen", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("OpenGid")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("open_gid");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("opened_at");
+
+                    b.Property<long>("OpenerIdentityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("opener_identity_id");
+
+                    b.Property<long?>("OpenerMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("opener_member_id");
+
+                    b.Property<long>("ReferrerMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referrer_member_id");
+
+                    b.Property<int?>("Scene")
+                        .HasColumnType("int")
+                        .HasColumnName("scene");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_referral_card_opens");
+
+                    b.HasIndex("OpenedAt")
+                        .HasDatabaseName("ix_referral_card_opens_opened_at");
+
+                    b.HasIndex("OpenGid", "OpenedAt")
+                        .HasDatabaseName("ix_referral_card_opens_open_gid_opened_at");
+
+                    b.HasIndex("ReferrerMemberId", "OpenedAt")
+                        .HasDatabaseName("ix_referral_card_opens_referrer_member_id_opened_at");
+
+                    b.HasIndex("OpenerIdentityId", "ReferrerMemberId", "OpenedAt")
+                        .HasDatabaseName("ix_referral_card_opens_opener_identity_id_referrer_member_id_op~");
+
+                    b.ToTable("referral_card_opens");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Referrals.ReferralRefusal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(16)
+                        .HasColumnType("varchar(16)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("RefereeMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referee_member_id");
+
+                    b.Property<long?>("ReferralId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referral_id");
+
+                    b.Property<long?>("ReferrerMemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("referrer_member_id");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("stage");
+
+                    b.HasKey("Id")
+                        .HasName("pk_referral_refusals");
+
+                    b.HasIndex("RefereeMemberId")
+                        .HasDatabaseName("ix_referral_refusals_referee_member_id");
+
+                    b.HasIndex("ReferrerMemberId")
+                        .HasDatabaseName("ix_referral_refusals_referrer_member_id");
+
+                    b.HasIndex("At", "Reason")
+                        .HasDatabaseName("ix_referral_refusals_at_reason");
+
+                    b.ToTable("referral_refusals");
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Stores.Staff", b =>
                 {
                     b.Property<long>("Id")
@@ -1415,6 +1658,52 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_point_reservation_lots_point_reservations_reservation_id");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Referrals.Referral", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Referrals.ReferralCardOpen", null)
+                        .WithMany()
+                        .HasForeignKey("CardOpenId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_referrals_referral_card_opens_card_open_id");
+
+                    b.HasOne("WechatLoyalty.Domain.Payments.Payment", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_referrals_payments_payment_id");
+
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("RefereeMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_referrals_members_referee_member_id");
+
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("ReferrerMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_referrals_members_referrer_member_id");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Referrals.ReferralCardOpen", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.MemberIdentity", null)
+                        .WithMany()
+                        .HasForeignKey("OpenerIdentityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_referral_card_opens_member_identities_opener_identity_id");
+
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("ReferrerMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_referral_card_opens_members_referrer_member_id");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Stores.Staff", b =>
