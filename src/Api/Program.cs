@@ -1,4 +1,5 @@
 using WechatLoyalty.Api.Demo;
+using WechatLoyalty.Api.Features.Campaigns;
 using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Features.Members;
 using WechatLoyalty.Api.Features.Payments;
@@ -34,6 +35,7 @@ app.MapPayNotification();
 app.MapPosPurchasesApi();
 app.MapRefundsApi();
 app.MapPointsApi();
+app.MapSegmentsApi().MapPromotionsApi().MapCampaignsApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

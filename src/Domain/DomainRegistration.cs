@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using WechatLoyalty.Domain.Campaigns;
 using WechatLoyalty.Domain.Members;
 using WechatLoyalty.Domain.Payments;
 using WechatLoyalty.Domain.Points;
@@ -33,6 +34,7 @@ public static class DomainRegistration
         services.AddScoped<PaymentClaims>();
         services.AddScoped<RefundService>();
         services.AddScoped<RefundRecorder>();
+        services.AddCampaigns();
         return services;
     }
 }

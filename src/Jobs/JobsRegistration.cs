@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
+using WechatLoyalty.Jobs.Campaigns;
 using WechatLoyalty.Jobs.Hosting;
 using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
@@ -51,6 +52,7 @@ public static class JobsRegistration
         services.AddScoped<PointsJobs>();
         services.AddScoped<TierJobs>();
         services.AddPaymentJobs();
+        services.AddCampaignJobs();
         services.AddHostedService<RecurringJobsScheduler>();
         return builder;
     }

@@ -8,6 +8,7 @@ public static class RecurringJobIds
     public const string CheckBalances = "points-check-balances";
     public const string ReconcilePayments = "payments-reconcile";
     public const string RecalculateTiers = "tiers-recalculate";
+    public const string DispatchCampaigns = "campaigns-dispatch";
 
     /// <summary>Defaults, overridable per id in <c>Jobs:Recurring</c>.</summary>
     public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>
@@ -19,5 +20,7 @@ public static class RecurringJobIds
         [ReconcilePayments] = "*/5 * * * *",
         // At night, after the day's refunds have landed and before the morning's messages.
         [RecalculateTiers] = "30 2 * * *",
+        // Starts due campaigns and resumes ones a crashed run left mid-way (their own scheduled runs are faster).
+        [DispatchCampaigns] = "* * * * *",
     };
 }

@@ -27,6 +27,11 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<PointEntry> PointEntries => Set<PointEntry>();
     public DbSet<PointReservation> PointReservations => Set<PointReservation>();
     public DbSet<PointReservationLot> PointReservationLots => Set<PointReservationLot>();
+    public DbSet<Campaigns.Segments.Segment> Segments => Set<Campaigns.Segments.Segment>();
+    public DbSet<Campaigns.Promotions.PointsPromotion> PointsPromotions => Set<Campaigns.Promotions.PointsPromotion>();
+    public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
+    public DbSet<Campaigns.CampaignRecipient> CampaignRecipients => Set<Campaigns.CampaignRecipient>();
+    public DbSet<Campaigns.CampaignDelivery> CampaignDeliveries => Set<Campaigns.CampaignDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using WechatLoyalty.Domain.Campaigns.Promotions;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Members;
@@ -14,15 +15,17 @@ namespace WechatLoyalty.Domain.Payments;
 /// instant upgrade when the payment crosses a threshold, with the new tier's upgrade reward. Shared by the
 /// recorder (payment of a member) and the claim (payment of someone who joined later).
 /// </summary>
-public sealed class PaymentEarnings(LoyaltyDbContext db, PointsLedger ledger, TierUpgrades upgrades, ProgrammeClock clock)
+public sealed class PaymentEarnings(
+    LoyaltyDbContext db, PointsLedger ledger, TierUpgrades upgrades, PointsPromotions promotions, ProgrammeClock clock)
 {
     public async Task<(long Points, string? UpgradedTo)> ApplyAsync(Payment payment, long memberId, string tierCode, ProgrammeRules rules, CancellationToken ct)
     {
         var ladder = rules.Ladder;
         var now = clock.UtcNow;
         var tier = ladder.Tiers.FirstOrDefault(t => string.Equals(t.Code, tierCode, StringComparison.OrdinalIgnoreCase)) ?? ladder.Entry;
-        // Promotion multiplier 1 until campaigns exist; a refund before a claim lowers the base.
-        var points = PointsRules.Earned(payment.PayerTotalFen - payment.RefundedFen, tier.PointsMultiplier);
+        // The best double-points promotion of the payment's day, store and tier (cached); a refund before a claim lowers the base.
+        var boost = await promotions.BestForAsync(payment.StoreId, tier, payment.PaidAt, ct);
+        var points = PointsRules.Earned(payment.PayerTotalFen - payment.RefundedFen, tier.PointsMultiplier, boost.Multiplier, boost.Compound);
         if (points > 0)
         {
             var pendingUntil = rules.PendingDays > 0 ? payment.PaidAt.AddDays(rules.PendingDays) : (DateTime?)null;
