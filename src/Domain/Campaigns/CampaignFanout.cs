@@ -116,7 +116,7 @@ public sealed class CampaignFanout(
                 var insert = $"""
                     INSERT INTO campaign_recipients (campaign_id, member_id, is_holdout, status)
                     SELECT @campaign, m.id, {holdout}, IF({holdout}, 'HeldOut', 'Pending')
-                    FROM members m
+                    FROM {sql.From}
                     WHERE {sql.Where}
                     """;
                 var parameters = sql.CloneParameters().Append(new MySqlParameter("@campaign", campaign.Id))
