@@ -1,5 +1,6 @@
 using WechatLoyalty.Api.Demo;
 using WechatLoyalty.Api.Demo.H5;
+using WechatLoyalty.Api.Features.Campaigns;
 using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Features.Members;
 using WechatLoyalty.Api.Features.Operations;
@@ -42,6 +43,7 @@ app.MapPointsApi();
 app.MapJobsApi();
 app.MapMemberJourneyDemo();
 app.MapReferralsApi();
+app.MapSegmentsApi().MapPromotionsApi().MapCampaignsApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

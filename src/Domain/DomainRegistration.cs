@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using WechatLoyalty.Domain.Campaigns;
 using WechatLoyalty.Domain.Members;
 using WechatLoyalty.Domain.Payments;
 using WechatLoyalty.Domain.Points;
@@ -40,6 +41,7 @@ public static class DomainRegistration
         services.AddScoped<ReferralRewardRelease>();
         services.AddScoped<ReferralCardOpens>();
         services.AddScoped<ReferralQueries>();
+        services.AddCampaigns();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
+using WechatLoyalty.Jobs.Campaigns;
 using WechatLoyalty.Jobs.Hosting;
 using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
@@ -53,6 +54,7 @@ public static class JobsRegistration
         services.AddScoped<TierJobs>();
         services.AddPaymentJobs();
         services.AddReferralJobs();
+        services.AddCampaignJobs();
         services.AddHostedService<RecurringJobsScheduler>();
         return builder;
     }

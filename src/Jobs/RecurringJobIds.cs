@@ -9,6 +9,7 @@ public static class RecurringJobIds
     public const string ReconcilePayments = "payments-reconcile";
     public const string RecalculateTiers = "tiers-recalculate";
     public const string ReleaseReferralRewards = "referrals-release-rewards";
+    public const string DispatchCampaigns = "campaigns-dispatch";
 
     /// <summary>Defaults, overridable per id in <c>Jobs:Recurring</c>.</summary>
     public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>
@@ -22,5 +23,7 @@ public static class RecurringJobIds
         [RecalculateTiers] = "30 2 * * *",
         // Referrer rewards whose return window closed: as often as pending points.
         [ReleaseReferralRewards] = "*/15 * * * *",
+        // Starts due campaigns and resumes ones a crashed run left mid-way (their own scheduled runs are faster).
+        [DispatchCampaigns] = "* * * * *",
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using WechatLoyalty.Domain.Common;
+using WechatLoyalty.Jobs.Campaigns;
 using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
 using WechatLoyalty.Jobs.Referrals;
@@ -53,6 +54,7 @@ internal sealed class RecurringJobsScheduler(
         Add<TierJobs>(RecurringJobIds.RecalculateTiers, j => j.RecalculateAsync(CancellationToken.None));
         Add<ReconcilePaymentsJob>(RecurringJobIds.ReconcilePayments, j => j.RunAsync(CancellationToken.None));
         Add<ReferralJobs>(RecurringJobIds.ReleaseReferralRewards, j => j.ReleaseRewardsAsync(CancellationToken.None));
+        Add<CampaignJobs>(RecurringJobIds.DispatchCampaigns, j => j.DispatchDueAsync(CancellationToken.None));
         if (!options.Value.TriggerOnStart) return;
         foreach (var id in scheduled) recurring.Trigger(id);
         logger.LogInformation("Triggered {Count} recurring job(s) once at start-up", scheduled.Count);

@@ -31,6 +31,11 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<Referrals.Referral> Referrals => Set<Referrals.Referral>();
     public DbSet<Referrals.ReferralCardOpen> ReferralCardOpens => Set<Referrals.ReferralCardOpen>();
     public DbSet<Referrals.ReferralRefusal> ReferralRefusals => Set<Referrals.ReferralRefusal>();
+    public DbSet<Campaigns.Segments.Segment> Segments => Set<Campaigns.Segments.Segment>();
+    public DbSet<Campaigns.Promotions.PointsPromotion> PointsPromotions => Set<Campaigns.Promotions.PointsPromotion>();
+    public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
+    public DbSet<Campaigns.CampaignRecipient> CampaignRecipients => Set<Campaigns.CampaignRecipient>();
+    public DbSet<Campaigns.CampaignDelivery> CampaignDeliveries => Set<Campaigns.CampaignDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

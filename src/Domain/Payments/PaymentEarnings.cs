@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using WechatLoyalty.Domain.Campaigns.Promotions;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Members;
@@ -17,17 +18,19 @@ public sealed record EarningMember(long MemberId, string TierCode, PointsAccount
 /// instant upgrade when the payment crosses a threshold, with the new tier's upgrade reward. Shared by the
 /// recorder (payment of a member) and the claim (payment of someone who joined later).
 /// </summary>
-public sealed class PaymentEarnings(LoyaltyDbContext db, PointsLedger ledger, LedgerStore store, TierUpgrades upgrades, ProgrammeClock clock)
+public sealed class PaymentEarnings(
+    LoyaltyDbContext db, PointsLedger ledger, LedgerStore store, TierUpgrades upgrades, PointsPromotions promotions, ProgrammeClock clock)
 {
     /// <summary>
     /// The points <paramref name="payment"/> earns at <paramref name="tierCode"/>. The recorder asks before it inserts
     /// the payment, so points_earned is written with the row instead of by a second UPDATE.
     /// </summary>
-    public Task<long> PointsAsync(Payment payment, string tierCode, ProgrammeRules rules, CancellationToken ct)
+    public async Task<long> PointsAsync(Payment payment, string tierCode, ProgrammeRules rules, CancellationToken ct)
     {
         var tier = TierOf(rules, tierCode);
-        // Promotion multiplier 1 until campaigns exist; a refund before a claim lowers the base.
-        return Task.FromResult(PointsRules.Earned(payment.PayerTotalFen - payment.RefundedFen, tier.PointsMultiplier));
+        // The best double-points promotion of the payment's day, store and tier (cached); a refund before a claim lowers the base.
+        var boost = await promotions.BestForAsync(payment.StoreId, tier, payment.PaidAt, ct);
+        return PointsRules.Earned(payment.PayerTotalFen - payment.RefundedFen, tier.PointsMultiplier, boost.Multiplier, boost.Compound);
     }
 
     public async Task<(long Points, string? UpgradedTo)> ApplyAsync(Payment payment, EarningMember member, ProgrammeRules rules, CancellationToken ct)
