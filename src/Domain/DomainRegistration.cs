@@ -33,6 +33,7 @@ public static class DomainRegistration
         services.AddScoped<PaymentClaims>();
         services.AddScoped<RefundService>();
         services.AddScoped<RefundRecorder>();
+        services.AddScoped<Admin.Imports.MemberImportService>();
         return services;
     }
 }

@@ -50,6 +50,7 @@ public static class JobsRegistration
 
         services.AddScoped<PointsJobs>();
         services.AddScoped<TierJobs>();
+        services.AddScoped<Admin.MemberImportJob>();
         services.AddPaymentJobs();
         services.AddHostedService<RecurringJobsScheduler>();
         return builder;

@@ -27,6 +27,8 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<PointEntry> PointEntries => Set<PointEntry>();
     public DbSet<PointReservation> PointReservations => Set<PointReservation>();
     public DbSet<PointReservationLot> PointReservationLots => Set<PointReservationLot>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<Admin.Imports.MemberImport> MemberImports => Set<Admin.Imports.MemberImport>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
