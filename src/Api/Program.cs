@@ -1,3 +1,4 @@
+using WechatLoyalty.Api.AdminConsole;
 using WechatLoyalty.Api.Demo;
 using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Features.Members;
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(hostArgs);
 
 builder.AddApiDefaults();
 builder.Services.AddDemo();
+builder.Services.AddConsole();
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.MapPayNotification();
 app.MapPosPurchasesApi();
 app.MapRefundsApi();
 app.MapPointsApi();
+app.MapConsole();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();
