@@ -13,6 +13,7 @@ trap stop_started EXIT
 
 ensure_dotnet
 ensure_packages
+ensure_browser
 if [ -z "${WL_TEST_MYSQL:-}" ]; then
   start_mariadb
   export WL_TEST_MYSQL="$(local_mariadb_server)"
@@ -32,6 +33,8 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 results="$PWD/TestResults/$(date -u +%Y%m%d%H%M%S)"
 mkdir -p "$results"
+# Browser tests save their screenshots under "$WL_TEST_RESULTS/screenshots".
+export WL_TEST_RESULTS="$results"
 log "building (Release)"
 dotnet build WechatLoyalty.sln -c Release -v quiet -nologo -clp:ErrorsOnly
 log "running tests (results in $results)"

@@ -31,7 +31,7 @@ public static class ConsoleTexts
         ["Joined"] = "入会时间", ["Profile"] = "会员资料", ["Birthday"] = "生日", ["Pending points"] = "待生效积分", ["Source"] = "来源",
         ["Organic"] = "自然入会", ["StoreQr"] = "门店二维码", ["OfficialAccountQr"] = "公众号二维码", ["Referral"] = "好友推荐", ["Imported"] = "已导入",
         ["Adjust points"] = "调整积分", ["Points (negative to take away)"] = "积分（负数为扣减）", ["Reason"] = "原因",
-        ["Allow the balance to go below zero"] = "允许余额为负", ["Adjust"] = "确认调整",
+        ["Allow the balance to go below zero"] = "允许余额为负", ["Save adjustment"] = "确认调整", ["Adjust"] = "人工调整",
         ["Give a non-zero number of points (up to ±1,000,000) and a reason."] = "请填写非零积分（不超过 ±1,000,000）和原因。",
         ["Adjusted by {0}; the balance is now {1}."] = "已调整 {0} 积分，当前余额 {1}。",
         ["Tier history"] = "等级变更记录", ["When"] = "时间", ["Joined "] = "入会",

@@ -47,7 +47,7 @@ public sealed class ImportsModel(LoyaltyDbContext db, MemberImportService import
             var (import, created) = await imports.UploadAsync(file.FileName, buffer.ToArray(), Actor, ct);
             // A re-upload of the same file shows the first import (and its outcome) rather than importing again.
             if (created) jobs.Enqueue<MemberImportJob>(j => j.RunAsync(import.Id, CancellationToken.None));
-            return Redirect($"/console/imports/{import.Id}{(created ? "" : "?again=1")}");
+            return Redirect($"/console/imports/{import.Id}{(created ? "" : "?again=true")}");
         }
         catch (DomainException ex)
         {
