@@ -15,6 +15,7 @@ ensure_dotnet
 ensure_packages
 # The referral poster tests decode the poster's QR code with zbar.
 command -v zbarimg >/dev/null || { log "installing zbar-tools from Debian packages"; as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zbar-tools >/dev/null; }
+ensure_browser
 if [ -z "${WL_TEST_MYSQL:-}" ]; then
   start_mariadb
   export WL_TEST_MYSQL="$(local_mariadb_server)"
@@ -34,6 +35,8 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 results="$PWD/TestResults/$(date -u +%Y%m%d%H%M%S)"
 mkdir -p "$results"
+# Browser tests save their screenshots under "$WL_TEST_RESULTS/screenshots".
+export WL_TEST_RESULTS="$results"
 log "building (Release)"
 dotnet build WechatLoyalty.sln -c Release -v quiet -nologo -clp:ErrorsOnly
 log "running tests (results in $results)"

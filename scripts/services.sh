@@ -42,6 +42,18 @@ ensure_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# The console's browser tests drive Debian's chromium through chromium-driver (Selenium); nothing is downloaded
+# at test time. Only the test command needs them.
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} from Debian packages (console browser tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
 mariadb_socket() { echo "$WL_DATA_DIR/mariadb/mysqld.sock"; }
 mariadb_root() { mariadb --no-defaults --socket="$(mariadb_socket)" -uroot "$@"; }
 

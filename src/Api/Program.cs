@@ -1,3 +1,4 @@
+using WechatLoyalty.Api.AdminConsole;
 using WechatLoyalty.Api.Demo;
 using WechatLoyalty.Api.Demo.H5;
 using WechatLoyalty.Api.Features.Campaigns;
@@ -19,6 +20,7 @@ builder.AddApiDefaults();
 builder.Services.AddDemo();
 builder.AddMemberJourneyDemo();
 builder.Services.AddReferralsApi();
+builder.Services.AddConsole();
 
 var app = builder.Build();
 
@@ -44,6 +46,7 @@ app.MapJobsApi();
 app.MapMemberJourneyDemo();
 app.MapReferralsApi();
 app.MapSegmentsApi().MapPromotionsApi().MapCampaignsApi();
+app.MapConsole();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

@@ -42,6 +42,7 @@ public static class DomainRegistration
         services.AddScoped<ReferralCardOpens>();
         services.AddScoped<ReferralQueries>();
         services.AddCampaigns();
+        services.AddScoped<Admin.Imports.MemberImportService>();
         return services;
     }
 }

@@ -52,6 +52,7 @@ public static class JobsRegistration
 
         services.AddScoped<PointsJobs>();
         services.AddScoped<TierJobs>();
+        services.AddScoped<Admin.MemberImportJob>();
         services.AddPaymentJobs();
         services.AddReferralJobs();
         services.AddCampaignJobs();

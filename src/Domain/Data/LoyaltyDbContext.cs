@@ -36,6 +36,8 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
     public DbSet<Campaigns.CampaignRecipient> CampaignRecipients => Set<Campaigns.CampaignRecipient>();
     public DbSet<Campaigns.CampaignDelivery> CampaignDeliveries => Set<Campaigns.CampaignDelivery>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<Admin.Imports.MemberImport> MemberImports => Set<Admin.Imports.MemberImport>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

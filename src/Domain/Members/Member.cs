@@ -6,6 +6,9 @@ public enum JoinSource
     StoreQr,
     OfficialAccountQr,
     Referral,
+
+    /// <summary>Brought over from an earlier membership system by the console's bulk import.</summary>
+    Imported,
 }
 
 public enum Gender

@@ -11,7 +11,7 @@ public sealed record ProfileUpdate(string? Nickname, Birthday? Birthday, Gender?
 /// <summary>A member's own data: phone, profile, deletion.</summary>
 public sealed class ProfileService(LoyaltyDbContext db, PersonalDataProtector protector, ProgrammeClock clock, ILogger<ProfileService> logger)
 {
-    internal const string PhonePurpose = "member-phone";
+    public const string PhonePurpose = "member-phone";
 
     /// <summary>Binds a verified phone number. One phone, one member: another member's number is a 409.</summary>
     public async Task<string> SetPhoneAsync(long memberId, PhoneNumber phone, CancellationToken ct)

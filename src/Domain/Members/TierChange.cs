@@ -7,6 +7,9 @@ public enum TierChangeReason
     Refund,
     NightlyRecalculation,
     Manual,
+
+    /// <summary>The tier a bulk-imported member brought from the earlier system.</summary>
+    Imported,
 }
 
 /// <summary>Every tier change with its reason, so a member's (or an auditor's) question can be answered.</summary>

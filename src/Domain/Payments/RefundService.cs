@@ -50,6 +50,8 @@ public sealed class RefundService(LoyaltyDbContext db, ProgrammeClock clock, ILo
                 RequestedBy = actor, CreatedAt = clock.UtcNow.UtcDateTime,
             };
             db.Refunds.Add(refund);
+            db.AuditLog.Add(Admin.AuditEntry.Create(actor, Admin.AuditActions.RefundRequest, "payment", payment.Id,
+                new { payment.OutTradeNo, RefundedFen = refunded }, new { refund.OutRefundNo, refund.AmountFen, refund.Reason }, refund.CreatedAt));
             await db.SaveChangesAsync(token);
             logger.LogInformation("Refund {OutRefundNo} of {AmountFen} fen requested for payment {PaymentId}", outRefundNo, amountFen, payment.Id);
             return Ticket(refund, payment);

@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using WechatLoyalty.Api.Infrastructure.Auth;
 using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Common;
@@ -31,50 +29,14 @@ internal static class ConsoleSessionApi
     public sealed record SessionResponse(string UserName, string DisplayName, string Role, long? StoreId);
 
     internal static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> SignIn(
-        SignInRequest request, HttpContext http, LoyaltyDbContext db, TimeProvider time, IOptions<AuthOptions> options,
-        ILoggerFactory loggers, CancellationToken ct)
+        SignInRequest request, HttpContext http, ConsoleSignIn signIn, CancellationToken ct)
     {
-        var logger = loggers.CreateLogger("Console.SignIn");
-        var now = time.GetUtcNow().UtcDateTime;
-        var user = await db.AdminUsers.SingleOrDefaultAsync(u => u.UserName == request.UserName, ct);
-        if (user?.LockedUntil is { } until && until > now)
-        {
-            logger.LogWarning("Sign-in refused for locked account {UserId}", user.Id);
-            return TypedResults.Problem(statusCode: 401, title: $"Too many failed sign-ins; try again after {until:HH:mm} UTC.",
-                extensions: new Dictionary<string, object?> { ["code"] = "auth.locked_out" });
-        }
-        var verified = user is not null &&
-            new PasswordHasher<AdminUser>().VerifyHashedPassword(user, user.PasswordHash, request.Password) != PasswordVerificationResult.Failed;
-        if (!verified)
-        {
-            if (user is not null)
-            {
-                user.FailedSignIns++;
-                if (user.FailedSignIns >= options.Value.MaxFailedSignIns)
-                {
-                    user.LockedUntil = now.AddMinutes(options.Value.LockoutMinutes);
-                    user.FailedSignIns = 0;
-                    logger.LogWarning("Account {UserId} locked after repeated failed sign-ins", user.Id);
-                }
-                await db.SaveChangesAsync(ct);
-            }
-            return TypedResults.Problem(statusCode: 401, title: "The user name or password is wrong.",
-                extensions: new Dictionary<string, object?> { ["code"] = "auth.failed" });
-        }
-
-        user!.FailedSignIns = 0;
-        user.LockedUntil = null;
-        await db.SaveChangesAsync(ct);
-        List<Claim> claims =
-        [
-            new(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
-            new(ClaimTypes.Name, user.UserName),
-            new(ClaimTypes.Role, user.Role.ToString()),
-        ];
-        if (user.StoreId is { } store) claims.Add(new Claim(StoreClaim, store.ToString(CultureInfo.InvariantCulture)));
-        await http.SignInAsync(AuthSchemes.Console, new ClaimsPrincipal(new ClaimsIdentity(claims, AuthSchemes.Console)));
-        logger.LogInformation("Console user {UserId} signed in as {Role}", user.Id, user.Role);
-        return TypedResults.Ok(new SessionResponse(user.UserName, user.DisplayName, user.Role.ToString(), user.StoreId));
+        var outcome = await signIn.SignInAsync(http, request.UserName, request.Password, ct);
+        return outcome.User is { } user
+            ? TypedResults.Ok(new SessionResponse(user.UserName, user.DisplayName, user.Role.ToString(), user.StoreId))
+            : TypedResults.Problem(statusCode: 401, title: outcome.LockedUntil is { } until
+                    ? $"Too many failed sign-ins; try again after {until:HH:mm} UTC." : "The user name or password is wrong.",
+                extensions: new Dictionary<string, object?> { ["code"] = outcome.LockedUntil is null ? "auth.failed" : "auth.locked_out" });
     }
 
     internal static async Task<Ok<SessionResponse>> Me(ClaimsPrincipal principal, LoyaltyDbContext db, CancellationToken ct)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WechatLoyalty.Api.Infrastructure.Auth;
+using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Programme;
@@ -54,8 +55,16 @@ internal static class ProgrammeSettingsApi
         if (request.EffectiveFrom!.Value < clock.Today)
             throw new DomainException("programme.past", "New rules take effect today or later; the past is not rewritten.");
         var version = store.NewVersion(rules, request.EffectiveFrom.Value, user.Identity?.Name);
-        db.ProgrammeVersions.Add(version);
-        await db.SaveChangesAsync(ct);
+        // The audit entry needs the new id: both inserts in one transaction, so neither exists without the other.
+        await db.ExecuteAsync(async token =>
+        {
+            db.ProgrammeVersions.Add(version);
+            await db.SaveChangesAsync(token);
+            db.AuditLog.Add(AuditEntry.Create(user.Identity?.Name ?? "?", AuditActions.ProgrammeVersionCreate, "programme_version", version.Id,
+                null, new { version.Preset, version.EffectiveFrom, version.RulesJson }, version.CreatedAt));
+            await db.SaveChangesAsync(token);
+            return version.Id;
+        }, ct);
         return TypedResults.Created($"/api/admin/programme/versions/{version.Id}", ToResponse(version, version.EffectiveFrom <= clock.Today));
     }
 

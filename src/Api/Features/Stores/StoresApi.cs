@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Infrastructure.Auth;
+using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Stores;
@@ -50,23 +51,32 @@ internal static class StoresApi
     internal static async Task<Ok<StoreResponse>> Get(long id, ClaimsPrincipal user, LoyaltyDbContext db, CancellationToken ct) =>
         TypedResults.Ok(ToResponse(await LoadVisibleAsync(db, user, id, ct)));
 
-    internal static async Task<Created<StoreResponse>> Create(CreateStoreRequest request, LoyaltyDbContext db, TimeProvider time, CancellationToken ct)
+    internal static async Task<Created<StoreResponse>> Create(CreateStoreRequest request, ClaimsPrincipal user, LoyaltyDbContext db, TimeProvider time, CancellationToken ct)
     {
         RequireCode(request.Code, "store");
         if (await db.Stores.AnyAsync(s => s.Code == request.Code, ct))
             throw new DomainException("store.code_taken", $"Store code '{request.Code}' is already used.", DomainErrorKind.Conflict);
-        var store = new Store { Code = request.Code, Name = request.Name.Trim(), City = request.City.Trim(), CreatedAt = time.GetUtcNow().UtcDateTime };
-        db.Stores.Add(store);
-        await db.SaveChangesAsync(ct);
+        // The audit entry needs the new id: both inserts in one transaction, so neither exists without the other.
+        var store = await db.ExecuteAsync(async token =>
+        {
+            var created = new Store { Code = request.Code, Name = request.Name.Trim(), City = request.City.Trim(), CreatedAt = time.GetUtcNow().UtcDateTime };
+            db.Stores.Add(created);
+            await db.SaveChangesAsync(token);
+            db.AuditLog.Add(AuditEntry.Create(user.Identity!.Name!, AuditActions.StoreCreate, "store", created.Id, null, Snapshot(created), created.CreatedAt));
+            await db.SaveChangesAsync(token);
+            return created;
+        }, ct);
         return TypedResults.Created($"/api/admin/stores/{store.Id}", ToResponse(store));
     }
 
-    internal static async Task<Ok<StoreResponse>> Update(long id, UpdateStoreRequest request, ClaimsPrincipal user, LoyaltyDbContext db, CancellationToken ct)
+    internal static async Task<Ok<StoreResponse>> Update(long id, UpdateStoreRequest request, ClaimsPrincipal user, LoyaltyDbContext db, TimeProvider time, CancellationToken ct)
     {
         var store = await LoadVisibleAsync(db, user, id, ct);
+        var before = Snapshot(store);
         store.Name = request.Name.Trim();
         store.City = request.City.Trim();
         store.IsActive = request.IsActive;
+        db.AuditLog.Add(AuditEntry.Create(user.Identity!.Name!, AuditActions.StoreUpdate, "store", store.Id, before, Snapshot(store), time.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(store));
     }
@@ -74,24 +84,34 @@ internal static class StoresApi
     internal static async Task<Created<StaffResponse>> AddStaff(long id, StaffRequest request, ClaimsPrincipal user, LoyaltyDbContext db, TimeProvider time, CancellationToken ct)
     {
         RequireCode(request.Code, "staff");
-        var store = await LoadVisibleAsync(db, user, id, ct);
-        if (store.Staff.Any(s => s.Code == request.Code))
-            throw new DomainException("staff.code_taken", $"Staff code '{request.Code}' is already used in this store.", DomainErrorKind.Conflict);
-        var staff = new Staff { Code = request.Code, Name = request.Name.Trim(), IsActive = request.IsActive, CreatedAt = time.GetUtcNow().UtcDateTime };
-        store.Staff.Add(staff);
-        await db.SaveChangesAsync(ct);
+        var staff = await db.ExecuteAsync(async token =>
+        {
+            var store = await LoadVisibleAsync(db, user, id, token);
+            if (store.Staff.Any(s => s.Code == request.Code))
+                throw new DomainException("staff.code_taken", $"Staff code '{request.Code}' is already used in this store.", DomainErrorKind.Conflict);
+            var added = new Staff { Code = request.Code, Name = request.Name.Trim(), IsActive = request.IsActive, CreatedAt = time.GetUtcNow().UtcDateTime };
+            store.Staff.Add(added);
+            await db.SaveChangesAsync(token);
+            db.AuditLog.Add(AuditEntry.Create(user.Identity!.Name!, AuditActions.StaffCreate, "staff", added.Id, null,
+                new { StoreId = id, added.Code, added.Name, added.IsActive }, added.CreatedAt));
+            await db.SaveChangesAsync(token);
+            return added;
+        }, ct);
         return TypedResults.Created($"/api/admin/stores/{id}/staff/{staff.Id}", new StaffResponse(staff.Id, staff.Code, staff.Name, staff.IsActive));
     }
 
-    internal static async Task<Ok<StaffResponse>> UpdateStaff(long id, long staffId, StaffRequest request, ClaimsPrincipal user, LoyaltyDbContext db, CancellationToken ct)
+    internal static async Task<Ok<StaffResponse>> UpdateStaff(long id, long staffId, StaffRequest request, ClaimsPrincipal user, LoyaltyDbContext db, TimeProvider time, CancellationToken ct)
     {
         var store = await LoadVisibleAsync(db, user, id, ct);
         var staff = store.Staff.SingleOrDefault(s => s.Id == staffId)
             ?? throw new DomainException("staff.unknown", "No such staff member in this store.", DomainErrorKind.NotFound);
         if (staff.Code != request.Code)
             throw new DomainException("staff.code_fixed", "A staff code cannot change: printed QR codes carry it.");
+        var before = new { StoreId = id, staff.Code, staff.Name, staff.IsActive };
         staff.Name = request.Name.Trim();
         staff.IsActive = request.IsActive;
+        db.AuditLog.Add(AuditEntry.Create(user.Identity!.Name!, AuditActions.StaffUpdate, "staff", staff.Id, before,
+            new { StoreId = id, staff.Code, staff.Name, staff.IsActive }, time.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new StaffResponse(staff.Id, staff.Code, staff.Name, staff.IsActive));
     }
@@ -112,6 +132,8 @@ internal static class StoresApi
         return await db.Stores.Include(s => s.Staff).SingleOrDefaultAsync(s => s.Id == id && (only == null || s.Id == only), ct)
             ?? throw new DomainException("store.unknown", "No such store.", DomainErrorKind.NotFound);
     }
+
+    private static object Snapshot(Store s) => new { s.Code, s.Name, s.City, s.IsActive };
 
     private static void RequireCode(string code, string what)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -23,6 +24,12 @@ public static class Policies
     public const string Admin = "console:admin";
     public const string Marketing = "console:marketing";
     public const string StoreManagement = "console:stores";
+
+    /// <summary>The back office: dashboard and members (store managers restricted to their store).</summary>
+    public const string BackOffice = "console:backoffice";
+
+    /// <summary>In-store work: look up a member by dynamic code, record a purchase.</summary>
+    public const string Pos = "console:pos";
 }
 
 internal static class AuthRegistration
@@ -42,9 +49,11 @@ internal static class AuthRegistration
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
-                // An API answers 401/403; it does not redirect to a login page.
-                o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
-                o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+                // An API answers 401/403; it does not redirect to a login page. The console's pages (/console) do.
+                o.LoginPath = "/console/signin";
+                o.AccessDeniedPath = "/console/forbidden";
+                o.Events.OnRedirectToLogin = c => ConsoleOrStatus(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => ConsoleOrStatus(c, StatusCodes.Status403Forbidden);
             });
         services.AddOptions<JwtBearerOptions>(AuthSchemes.Member).Configure<IOptions<AuthOptions>>((jwt, auth) =>
             jwt.TokenValidationParameters = MemberTokens.ValidationParameters(auth.Value));
@@ -54,8 +63,19 @@ internal static class AuthRegistration
             .AddPolicy(Policies.AnyStaff, p => Console(p))
             .AddPolicy(Policies.Admin, p => Console(p, AdminRole.Admin))
             .AddPolicy(Policies.Marketing, p => Console(p, AdminRole.Admin, AdminRole.Marketing))
-            .AddPolicy(Policies.StoreManagement, p => Console(p, AdminRole.Admin, AdminRole.StoreManager));
+            .AddPolicy(Policies.StoreManagement, p => Console(p, AdminRole.Admin, AdminRole.StoreManager))
+            .AddPolicy(Policies.BackOffice, p => Console(p, AdminRole.Admin, AdminRole.Marketing, AdminRole.StoreManager))
+            .AddPolicy(Policies.Pos, p => Console(p, AdminRole.Admin, AdminRole.StoreManager, AdminRole.Clerk));
         return services;
+    }
+
+    private static Task ConsoleOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/console") && HttpMethods.IsGet(context.Request.Method))
+            context.Response.Redirect(context.RedirectUri);
+        else
+            context.Response.StatusCode = status;
+        return Task.CompletedTask;
     }
 
     /// <summary>Console policies accept only the console cookie, so a member's bearer token never opens them.</summary>
