@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Messaging;
 using WechatLoyalty.Domain.Payments;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
@@ -33,6 +34,13 @@ public static class DomainRegistration
         services.AddScoped<PaymentClaims>();
         services.AddScoped<RefundService>();
         services.AddScoped<RefundRecorder>();
+        services.AddScoped<MessageTemplates>();
+        services.AddScoped<SubscriptionConsents>();
+        services.AddScoped<MessageDispatcher>();
+        services.AddScoped<DeliveryReports>();
+        services.AddScoped<BirthdayMessages>();
+        services.AddScoped<ExpiryReminders>();
+        services.AddScoped<TierNotices>();
         return services;
     }
 }
