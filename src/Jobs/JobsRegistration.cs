@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using WechatLoyalty.Jobs.Hosting;
+using WechatLoyalty.Jobs.Messages;
 using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
 using WechatLoyalty.Jobs.Tiers;
@@ -51,6 +52,7 @@ public static class JobsRegistration
         services.AddScoped<PointsJobs>();
         services.AddScoped<TierJobs>();
         services.AddPaymentJobs();
+        services.AddMessageJobs();
         services.AddHostedService<RecurringJobsScheduler>();
         return builder;
     }

@@ -8,6 +8,11 @@ public static class RecurringJobIds
     public const string CheckBalances = "points-check-balances";
     public const string ReconcilePayments = "payments-reconcile";
     public const string RecalculateTiers = "tiers-recalculate";
+    public const string Birthdays = "messages-birthdays";
+    public const string ExpiryReminders = "messages-expiry-reminders";
+    public const string TierNotices = "messages-tier-notices";
+    public const string ResumePausedMessages = "messages-resume";
+    public const string SweepOaEvents = "messages-oa-events";
 
     /// <summary>Defaults, overridable per id in <c>Jobs:Recurring</c>.</summary>
     public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>
@@ -19,5 +24,11 @@ public static class RecurringJobIds
         [ReconcilePayments] = "*/5 * * * *",
         // At night, after the day's refunds have landed and before the morning's messages.
         [RecalculateTiers] = "30 2 * * *",
+        // Morning programme time, after the night's tier changes and clear of the quiet hours (21:00-09:00).
+        [Birthdays] = "30 9 * * *",
+        [ExpiryReminders] = "0 10 * * *",
+        [TierNotices] = "*/5 * * * *",
+        [ResumePausedMessages] = "*/10 * * * *",
+        [SweepOaEvents] = "* * * * *",
     };
 }
