@@ -1,6 +1,7 @@
 using WechatLoyalty.Api.Demo;
 using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Features.Members;
+using WechatLoyalty.Api.Features.Messages;
 using WechatLoyalty.Api.Features.Payments;
 using WechatLoyalty.Api.Features.Points;
 using WechatLoyalty.Api.Features.WechatCallbacks;
@@ -34,6 +35,7 @@ app.MapPayNotification();
 app.MapPosPurchasesApi();
 app.MapRefundsApi();
 app.MapPointsApi();
+app.MapMessageTemplatesApi().MapSubscriptionsApi().MapMemberDeliveriesApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();
