@@ -41,7 +41,7 @@ public sealed partial class MessageDispatcher(
         var delivery = new MessageDelivery
         {
             MemberId = request.MemberId, Kind = request.Kind, OccasionKey = request.OccasionKey, CampaignId = request.CampaignId,
-            Status = DeliveryStatus.Pending, ValuesJson = JsonSerializer.Serialize(request.Values), CreatedAt = now, UpdatedAt = now,
+            Status = DeliveryStatus.Pending, ValuesJson = JsonSerializer.Serialize(request.Values, TemplateFields.Json), CreatedAt = now, UpdatedAt = now,
         };
         db.MessageDeliveries.Add(delivery);
         try
@@ -123,7 +123,7 @@ public sealed partial class MessageDispatcher(
 
             delivery.Channel = choice.Channel;
             delivery.TemplateId = choice.TemplateId;
-            delivery.DataJson = JsonSerializer.Serialize(data);
+            delivery.DataJson = JsonSerializer.Serialize(data, TemplateFields.Json);
             delivery.Status = DeliveryStatus.Pending;
             delivery.Attempts++;
             delivery.UpdatedAt = Now;

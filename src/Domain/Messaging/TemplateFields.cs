@@ -20,7 +20,10 @@ public static partial class TemplateFields
     public static IReadOnlyDictionary<string, string> Parse(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 
-    public static string Serialize(IReadOnlyDictionary<string, string> fields) => JsonSerializer.Serialize(fields);
+    public static string Serialize(IReadOnlyDictionary<string, string> fields) => JsonSerializer.Serialize(fields, Json);
+
+    /// <summary>Chinese stays readable in the stored JSON (a MariaDB json column, never HTML).</summary>
+    internal static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The placeholders a pattern uses, e.g. <c>{points}</c> → points.</summary>
     public static IEnumerable<string> Placeholders(string pattern) =>
