@@ -54,11 +54,13 @@ public static partial class TemplateFields
         var data = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, pattern) in fields)
         {
-            var text = Placeholder().Replace(pattern, m => values.TryGetValue(m.Groups[1].Value, out var v) ? v : "");
+            var text = Placeholder().Replace(pattern, m => values.TryGetValue(m.Groups[1].Value, out var v) ? OneLine(v) : "");
             data[key] = Fit(text);
         }
         return data;
     }
+
+    private static string OneLine(string value) => new string(value.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
 
     /// <summary>One line, at most 20 user-perceived characters, never empty (WeChat rejects empty values).</summary>
     public static string Fit(string text)
