@@ -19,6 +19,8 @@ internal static class MessageTemplatesApi
         group.MapGet("/{kind}", Get).WithSummary("One kind's registry entry.");
         group.MapPut("/{kind}", Save).WithSummary("Register or replace a kind's templates, field mappings ({value} placeholders) and page.");
         group.MapDelete("/{kind}", Delete).WithSummary("Remove a kind's entry: its messages become undeliverable until registered again.");
+        group.MapPost("/{kind}/test-send", TestSend)
+            .WithSummary("Send the message for real to one member (occasion test:<requestId>, so a repeated request sends once).");
         group.MapPost("/{kind}/preview", Preview).WithSummary("Render the message for a member and show the channel it would take; nothing is sent.");
         return app;
     }
@@ -60,6 +62,20 @@ internal static class MessageTemplatesApi
     {
         await templates.DeleteAsync(kind, ct);
         return TypedResults.NoContent();
+    }
+
+    public sealed record TestSendRequest([Required] long? MemberId, Guid? RequestId, Dictionary<string, string>? Values);
+
+    internal static async Task<Ok<DeliveryOutcome>> TestSend(
+        string kind, TestSendRequest request, MessageDispatcher dispatcher, WechatLoyalty.Domain.Data.LoyaltyDbContext db, WechatLoyalty.Domain.Common.ProgrammeClock clock, CancellationToken ct)
+    {
+        kind = MessageTemplates.RequireKind(kind);
+        var memberId = request.MemberId!.Value;
+        if (!await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Members, m => m.Id == memberId, ct))
+            throw new WechatLoyalty.Domain.Common.DomainException("member.unknown", "No such member.", WechatLoyalty.Domain.Common.DomainErrorKind.NotFound);
+        var occasion = $"test:{request.RequestId ?? Guid.NewGuid():N}";
+        return TypedResults.Ok(await dispatcher.SendAsync(
+            new MessageRequest(memberId, kind, occasion, request.Values ?? MessageDispatcher.SampleValues(kind, clock.Today)), ct));
     }
 
     internal static async Task<Ok<MessagePreviewResult>> Preview(string kind, PreviewRequest request, MessageDispatcher dispatcher, CancellationToken ct) =>
