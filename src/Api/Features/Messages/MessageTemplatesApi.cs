@@ -64,15 +64,16 @@ internal static class MessageTemplatesApi
         return TypedResults.NoContent();
     }
 
-    public sealed record TestSendRequest([Required] long? MemberId, Guid? RequestId, Dictionary<string, string>? Values);
+    /// <summary>The member by id or by member number (as on the card).</summary>
+    public sealed record TestSendRequest(long? MemberId, [MaxLength(20)] string? MemberNo, Guid? RequestId, Dictionary<string, string>? Values);
 
     internal static async Task<Ok<DeliveryOutcome>> TestSend(
         string kind, TestSendRequest request, MessageDispatcher dispatcher, WechatLoyalty.Domain.Data.LoyaltyDbContext db, WechatLoyalty.Domain.Common.ProgrammeClock clock, CancellationToken ct)
     {
         kind = MessageTemplates.RequireKind(kind);
-        var memberId = request.MemberId!.Value;
-        if (!await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Members, m => m.Id == memberId, ct))
-            throw new WechatLoyalty.Domain.Common.DomainException("member.unknown", "No such member.", WechatLoyalty.Domain.Common.DomainErrorKind.NotFound);
+        var memberId = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            db.Members.Where(m => request.MemberId != null ? m.Id == request.MemberId : m.MemberNo == request.MemberNo).Select(m => (long?)m.Id), ct)
+            ?? throw new WechatLoyalty.Domain.Common.DomainException("member.unknown", "No such member (give memberId or memberNo).", WechatLoyalty.Domain.Common.DomainErrorKind.NotFound);
         var occasion = $"test:{request.RequestId ?? Guid.NewGuid():N}";
         return TypedResults.Ok(await dispatcher.SendAsync(
             new MessageRequest(memberId, kind, occasion, request.Values ?? MessageDispatcher.SampleValues(kind, clock.Today)), ct));
