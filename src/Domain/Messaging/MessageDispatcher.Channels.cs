@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Programme;
 
 namespace WechatLoyalty.Domain.Messaging;
@@ -88,15 +89,27 @@ public sealed partial class MessageDispatcher
 
     internal async Task UpsertStateAsync(long memberId, int? errcode, Action<MemberChannelState> change, CancellationToken ct)
     {
-        var state = await db.MemberChannelStates.SingleOrDefaultAsync(s => s.MemberId == memberId, ct);
-        if (state is null)
+        for (var attempt = 0; ; attempt++)
         {
-            state = new MemberChannelState { MemberId = memberId };
-            db.MemberChannelStates.Add(state);
+            var state = await db.MemberChannelStates.SingleOrDefaultAsync(s => s.MemberId == memberId, ct);
+            if (state is null)
+            {
+                state = new MemberChannelState { MemberId = memberId };
+                db.MemberChannelStates.Add(state);
+            }
+            change(state);
+            state.LastErrcode = errcode ?? state.LastErrcode;
+            state.UpdatedAt = Now;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException ex) when (attempt == 0 && ex.IsDuplicateKey())
+            {
+                // Another send for the same member created the row first: update that one instead.
+                db.Entry(state).State = EntityState.Detached;
+            }
         }
-        change(state);
-        state.LastErrcode = errcode ?? state.LastErrcode;
-        state.UpdatedAt = Now;
-        await db.SaveChangesAsync(ct);
     }
 }
