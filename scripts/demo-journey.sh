@@ -62,6 +62,13 @@ jar=$(mktemp)
 curl -fsS -c "$jar" -XPOST "$API/api/admin/session" -H "$J" -d "{\"userName\":\"admin\",\"password\":\"${Demo__AdminPassword:-demo-admin-2026}\"}" >/dev/null
 today=$(TZ=Asia/Shanghai date +%F)
 curl -fsS -b "$jar" "$API/api/admin/stats/joins?from=$today&to=$today" | show
+
+step "Messages: the member follows the OA, so marketing's test message goes out as an OA template message"
+member_no=$(curl -fsS "$API/api/members/me" -H "$AUTH" | field '["memberNo"]')
+outcome=$(curl -fsS -b "$jar" -XPOST "$API/api/admin/message-templates/PointsEarned/test-send" -H "$J" -d "{\"memberNo\":\"$member_no\"}")
+echo "$outcome" | show
+step "The member's WeChat shows it (simulator JSON for this user)"
+curl -fsS "$SIM/sim/users/$uid/messages" | show
 rm -f "$jar"
 echo
 echo "What WeChat saw (messages, notifications and their delivery attempts): $SIM/"

@@ -5,6 +5,7 @@ using WechatLoyalty.Api.Features.Campaigns;
 using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Features.Members;
 using WechatLoyalty.Api.Features.Operations;
+using WechatLoyalty.Api.Features.Messages;
 using WechatLoyalty.Api.Features.Payments;
 using WechatLoyalty.Api.Features.Points;
 using WechatLoyalty.Api.Features.WechatCallbacks;
@@ -47,6 +48,7 @@ app.MapMemberJourneyDemo();
 app.MapReferralsApi();
 app.MapSegmentsApi().MapPromotionsApi().MapCampaignsApi();
 app.MapConsole();
+app.MapMessageTemplatesApi().MapSubscriptionsApi().MapMemberDeliveriesApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

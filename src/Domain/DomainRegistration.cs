@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WechatLoyalty.Domain.Campaigns;
 using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Domain.Messaging;
 using WechatLoyalty.Domain.Payments;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
@@ -43,6 +44,13 @@ public static class DomainRegistration
         services.AddScoped<ReferralQueries>();
         services.AddCampaigns();
         services.AddScoped<Admin.Imports.MemberImportService>();
+        services.AddScoped<MessageTemplates>();
+        services.AddScoped<SubscriptionConsents>();
+        services.AddScoped<MessageDispatcher>();
+        services.AddScoped<DeliveryReports>();
+        services.AddScoped<BirthdayMessages>();
+        services.AddScoped<ExpiryReminders>();
+        services.AddScoped<TierNotices>();
         return services;
     }
 }

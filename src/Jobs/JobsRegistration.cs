@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using WechatLoyalty.Jobs.Campaigns;
 using WechatLoyalty.Jobs.Hosting;
+using WechatLoyalty.Jobs.Messages;
 using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
 using WechatLoyalty.Jobs.Referrals;
@@ -56,6 +57,7 @@ public static class JobsRegistration
         services.AddPaymentJobs();
         services.AddReferralJobs();
         services.AddCampaignJobs();
+        services.AddMessageJobs();
         services.AddHostedService<RecurringJobsScheduler>();
         return builder;
     }

@@ -10,6 +10,11 @@ public static class RecurringJobIds
     public const string RecalculateTiers = "tiers-recalculate";
     public const string ReleaseReferralRewards = "referrals-release-rewards";
     public const string DispatchCampaigns = "campaigns-dispatch";
+    public const string Birthdays = "messages-birthdays";
+    public const string ExpiryReminders = "messages-expiry-reminders";
+    public const string TierNotices = "messages-tier-notices";
+    public const string ResumePausedMessages = "messages-resume";
+    public const string SweepOaEvents = "messages-oa-events";
 
     /// <summary>Defaults, overridable per id in <c>Jobs:Recurring</c>.</summary>
     public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>
@@ -25,5 +30,11 @@ public static class RecurringJobIds
         [ReleaseReferralRewards] = "*/15 * * * *",
         // Starts due campaigns and resumes ones a crashed run left mid-way (their own scheduled runs are faster).
         [DispatchCampaigns] = "* * * * *",
+        // Morning programme time, after the night's tier changes and clear of the quiet hours (21:00-09:00).
+        [Birthdays] = "30 9 * * *",
+        [ExpiryReminders] = "0 10 * * *",
+        [TierNotices] = "*/5 * * * *",
+        [ResumePausedMessages] = "*/10 * * * *",
+        [SweepOaEvents] = "* * * * *",
     };
 }

@@ -34,6 +34,7 @@ public sealed class DemoSeeder(
     ProgrammeClock clock,
     IOptions<ProgrammeOptions> programme,
     IOptions<DemoOptions> demo,
+    Domain.Messaging.MessageTemplates messageTemplates,
     ILogger<DemoSeeder> logger)
 {
     private static readonly (string Code, string Name, string City, string[] Staff)[] StoreSeeds =
@@ -46,6 +47,8 @@ public sealed class DemoSeeder(
 
     public async Task SeedAsync(CancellationToken ct)
     {
+        // Before the "already seeded" check, so a demo database from before messages existed gets its templates too.
+        await DemoMessageTemplates.SeedAsync(db, messageTemplates, ct);
         if (await db.Stores.AnyAsync(ct))
         {
             logger.LogInformation("Demo data already present; leaving it as it is");

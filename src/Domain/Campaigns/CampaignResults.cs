@@ -26,7 +26,9 @@ public sealed class CampaignResults(LoyaltyDbContext db, IOptions<CampaignsOptio
         var byStatus = await db.CampaignRecipients.AsNoTracking().Where(r => r.CampaignId == campaignId)
             .GroupBy(r => new { r.Status, r.Reason }).Select(g => new { g.Key.Status, g.Key.Reason, Count = g.Count() }).ToListAsync(ct);
         int Count(RecipientStatus s) => byStatus.Where(x => x.Status == s).Sum(x => x.Count);
-        var delivered = await db.CampaignRecipients.CountAsync(r => r.CampaignId == campaignId && r.DeliveredAt != null, ct);
+        // Delivered = the OA's TEMPLATESENDJOBFINISH said so (on the pipeline's record), or the sender knew at once.
+        var delivered = await db.MessageDeliveries.CountAsync(d => d.CampaignId == campaignId && d.Status == Messaging.DeliveryStatus.Delivered, ct)
+            + await db.CampaignRecipients.CountAsync(r => r.CampaignId == campaignId && r.DeliveredAt != null, ct);
         var reasons = byStatus.Where(x => x.Status is RecipientStatus.Failed or RecipientStatus.Undeliverable)
             .GroupBy(x => x.Reason ?? "unknown").ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
 

@@ -17,8 +17,8 @@ public static class CampaignsRegistration
         services.AddScoped<CampaignCommands>();
         services.AddScoped<CampaignFanout>();
         services.AddScoped<CampaignResults>();
-        // Until the messages pipeline is merged (then: an adapter over MessageDispatcher; see ICampaignSender).
-        services.TryAddScoped<ICampaignSender, RecordingCampaignSender>();
+        // Campaign messages go through the members' messages pipeline (channels, consent, rate limit, quota).
+        services.TryAddScoped<ICampaignSender, DispatcherCampaignSender>();
         return services;
     }
 }

@@ -20,6 +20,11 @@ public class LoyaltyDbContext(DbContextOptions<LoyaltyDbContext> options) : DbCo
     public DbSet<MemberSession> MemberSessions => Set<MemberSession>();
     public DbSet<TierChange> TierChanges => Set<TierChange>();
     public DbSet<Messaging.OutboxMessage> MessageOutbox => Set<Messaging.OutboxMessage>();
+    public DbSet<Messaging.MessageTemplate> MessageTemplates => Set<Messaging.MessageTemplate>();
+    public DbSet<Messaging.SubscriptionCredit> SubscriptionCredits => Set<Messaging.SubscriptionCredit>();
+    public DbSet<Messaging.MessageDelivery> MessageDeliveries => Set<Messaging.MessageDelivery>();
+    public DbSet<Messaging.MemberChannelState> MemberChannelStates => Set<Messaging.MemberChannelState>();
+    public DbSet<Messaging.OaEvent> OaEvents => Set<Messaging.OaEvent>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Refund> Refunds => Set<Refund>();

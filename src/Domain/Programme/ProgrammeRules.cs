@@ -44,7 +44,7 @@ public sealed record ProgrammeRules
     public int RedemptionStepPoints { get; init; } = 500;
     public int RedemptionMaxPercentOfOrder { get; init; } = 50;
 
-    public IReadOnlyList<int> ExpiryReminderDays { get; init; } = [30];
+    public IReadOnlyList<int> ExpiryReminderDays { get; init; } = [30, 7];
 
     public TierLadder Ladder => new(Tiers);
 

@@ -31,9 +31,11 @@ internal static class InspectionPage
                 u.UnionId, u.MiniOpenId, u.OaOpenId, u.Phone, u.Following ? "yes" : "no", u.QrSceneStr,
                 string.Join(", ", u.Credits.Select(c => $"{c.Key}={c.Value}")),
             }));
-            Table(html, "Messages sent", ["at", "kind", "to", "template", "result", "msgid", "job", "body"], state.Messages.AsEnumerable().Reverse().Take(100).Select(m => new[]
+            // Who each openid is, so a message reads as "to this user" (their JSON list: /sim/users/{unionid}/messages).
+            Table(html, "Messages sent", ["at", "kind", "to (unionid)", "template", "result", "msgid", "job", "content", "body"], state.Messages.AsEnumerable().Reverse().Take(100).Select(m => new[]
             {
-                Time(m.At), m.Kind, m.ToUser, m.TemplateId, $"{m.ErrCode} {m.ErrMsg}", m.MsgId?.ToString(CultureInfo.InvariantCulture) ?? "", m.JobStatus ?? "", m.Body,
+                Time(m.At), m.Kind, $"{m.ToUser} ({state.FindUser(m.ToUser)?.UnionId ?? "unknown"})", m.TemplateId, $"{m.ErrCode} {m.ErrMsg}",
+                m.MsgId?.ToString(CultureInfo.InvariantCulture) ?? "", m.JobStatus ?? "", Content(m.Body), m.Body,
             }));
             Table(html, "OA pushes", ["at", "event", "openid", "status", "attempts", "reply"], state.OaPushes.AsEnumerable().Reverse().Take(100).Select(p => new[]
             {
@@ -55,6 +57,21 @@ internal static class InspectionPage
         }
 
         return Results.Content(html.Append("</body></html>").ToString(), "text/html; charset=utf-8");
+    }
+
+    /// <summary>The message's field values, one per line, as the notice would read.</summary>
+    private static string Content(string body)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body)?["data"] is System.Text.Json.Nodes.JsonObject data
+                ? string.Join(" | ", data.Select(f => $"{f.Key}: {f.Value?["value"]}"))
+                : "";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "";
+        }
     }
 
     private static string Time(DateTimeOffset t) => t.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);

@@ -17,6 +17,8 @@ internal static class SimUserEndpoints
         sim.MapPost("/users", Create);
         sim.MapGet("/users", (SimulatorState state) => { lock (state.Gate) { return Results.Ok(state.Users.Select(SimViews.User).ToArray()); } });
         sim.MapGet("/users/{id}", (string id, SimulatorState state) => WithUser(state, id, u => Results.Ok(SimViews.User(u))));
+        sim.MapGet("/users/{id}/messages", (string id, SimulatorState state) => WithUser(state, id, u => Results.Ok(
+            state.Messages.Where(m => m.ToUser == u.MiniOpenId || m.ToUser == u.OaOpenId).Reverse().Select(SimViews.UserMessage).ToArray())));
         sim.MapPost("/users/{id}/login", Login);
         sim.MapPost("/users/{id}/phone-code", (string id, SimulatorState state, SimulatorClock clock) =>
             WithUser(state, id, u => Results.Ok(new { code = IssueCode(state, clock, u, "phone"), expires_in = 300 })));

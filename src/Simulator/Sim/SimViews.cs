@@ -38,6 +38,22 @@ internal static class SimViews
         errmsg = m.ErrMsg, msgid = m.MsgId, client_msg_id = m.ClientMsgId, job_status = m.JobStatus, body = m.Body,
     };
 
+    /// <summary>A message as the user's WeChat shows it: the service notice (subscribe) or the OA's template message,
+    /// its fields and page, and whether it arrived (errcode 0) or what WeChat answered instead.</summary>
+    public static object UserMessage(SentMessage m)
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(m.Body) as System.Text.Json.Nodes.JsonObject;
+        var fields = (body?["data"] as System.Text.Json.Nodes.JsonObject)?
+            .Select(f => new { key = f.Key, value = f.Value?["value"]?.ToString() }).ToArray() ?? [];
+        var page = body?["page"]?.ToString() ?? body?["miniprogram"]?["pagepath"]?.ToString();
+        return new
+        {
+            id = m.Id, at = m.At, channel = m.Kind == "template" ? "official_account" : "mini_program", template_id = m.TemplateId,
+            delivered = m.ErrCode == 0 && m.JobStatus is null or "success", errcode = m.ErrCode, errmsg = m.ErrMsg, msgid = m.MsgId,
+            job_status = m.JobStatus, page, fields,
+        };
+    }
+
     public static object Notification(PayNotification n) => new
     {
         id = n.Id, event_type = n.EventType, notify_url = n.NotifyUrl, business_key = n.BusinessKey, created_at = n.CreatedAt,

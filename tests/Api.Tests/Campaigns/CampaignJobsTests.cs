@@ -61,12 +61,12 @@ public class CampaignJobsTests(CampaignJobsTests.Factory factory) : IClassFixtur
             campaign = await factory.WithDbAsync(db => db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == id));
         } while (campaign.Status != CampaignStatus.Done && DateTime.UtcNow < deadline);
         Assert.Equal(CampaignStatus.Done, campaign.Status);
-        var delivered = await factory.WithDbAsync(db => db.CampaignDeliveries.Where(d => d.CampaignId == id).Select(d => d.MemberId).ToListAsync());
+        var delivered = await factory.WithDbAsync(db => db.MessageDeliveries.Where(d => d.CampaignId == id).Select(d => d.MemberId).ToListAsync());
         Assert.Equal(members.Order(), delivered.Order());
 
         // The dispatcher (every minute in production) starts nothing for a finished campaign.
         await using var scope = factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CampaignJobs>().DispatchDueAsync(CancellationToken.None);
-        Assert.Equal(7, await factory.WithDbAsync(db => db.CampaignDeliveries.CountAsync(d => d.CampaignId == id)));
+        Assert.Equal(7, await factory.WithDbAsync(db => db.MessageDeliveries.CountAsync(d => d.CampaignId == id)));
     }
 }

@@ -27,6 +27,11 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Settings a derived factory adds or overrides.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
+    /// <summary>Changes to the simulator's options (e.g. other OA keys) before it starts; the API's Wechat settings follow them.</summary>
+    protected virtual void ConfigureSimulator(SimulatorOptions options)
+    {
+    }
+
     public string KeyPrefix => $"loyalty:test:{_id}:";
 
     public RunningSimulator Simulator => _simulator ?? throw new InvalidOperationException("The fixture is not initialised.");
@@ -37,12 +42,14 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync();
         _port = FreePort();
-        _simulator = await SimulatorHost.StartAsync(new SimulatorOptions
+        var simulatorOptions = new SimulatorOptions
         {
             KeysDirectory = null,
             NotificationTimeScale = 0.001,
             OfficialAccount = { ServerUrl = $"{BaseUrl}/wechat/oa" },
-        });
+        };
+        ConfigureSimulator(simulatorOptions);
+        _simulator = await SimulatorHost.StartAsync(simulatorOptions);
         UseKestrel(_port);
         // Started now, not on first use: the simulator may call the API (OA pushes, Pay notifications) before a test does.
         StartServer();

@@ -16,6 +16,7 @@ public class OfficialAccountFollowTests(LoyaltyApiFactory factory) : IClassFixtu
         await WechatUsers.RegisterAsync(session.Client);
 
         await WechatUsers.SimPostAsync(factory, $"/sim/users/{user.UnionId}/follow");
+        await ProcessedAsync(user, 1);
 
         var identity = await OaIdentityAsync(user);
         var memberId = await factory.WithDbAsync(db => db.Members.Where(m => m.UnionId == user.UnionId).Select(m => m.Id).SingleAsync());
@@ -29,12 +30,14 @@ public class OfficialAccountFollowTests(LoyaltyApiFactory factory) : IClassFixtu
     {
         var user = await WechatUsers.CreateAsync(factory);
         await WechatUsers.SimPostAsync(factory, $"/sim/users/{user.UnionId}/follow");
+        await ProcessedAsync(user, 1);
         Assert.Null((await OaIdentityAsync(user)).MemberId);
 
         var session = await WechatUsers.LoginAsync(factory, user);
         await WechatUsers.RegisterAsync(session.Client);
         // The next OA event (or login) of that identity links it; a re-follow shows it.
         await WechatUsers.SimPostAsync(factory, $"/sim/users/{user.UnionId}/unfollow");
+        await ProcessedAsync(user, 2);
 
         var identity = await OaIdentityAsync(user);
         Assert.NotNull(identity.MemberId);
@@ -46,8 +49,10 @@ public class OfficialAccountFollowTests(LoyaltyApiFactory factory) : IClassFixtu
     {
         var user = await WechatUsers.CreateAsync(factory);
         await WechatUsers.SimPostAsync(factory, $"/sim/users/{user.UnionId}/follow");
+        await ProcessedAsync(user, 1);
 
         await WechatUsers.SimPostAsync(factory, $"/sim/users/{user.UnionId}/unfollow");
+        await ProcessedAsync(user, 2);
 
         Assert.False((await OaIdentityAsync(user)).Follows);
     }
@@ -78,6 +83,17 @@ public class OfficialAccountFollowTests(LoyaltyApiFactory factory) : IClassFixtu
 
         Assert.Equal("hello", good);
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+    }
+
+    /// <summary>The callback answers first and acts right after; waits until the user's pushes are processed.</summary>
+    private async Task ProcessedAsync(WechatUser user, int events)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await factory.WithDbAsync(db => db.OaEvents.CountAsync(e => e.OpenId == user.OaOpenId && e.ProcessedAt != null)) < events)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The OA events were not processed in time.");
+            await Task.Delay(50);
+        }
     }
 
     private Task<MemberIdentity> OaIdentityAsync(WechatUser user) =>

@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WechatLoyalty.Api.Infrastructure;
-using WechatLoyalty.Domain.Members;
+using WechatLoyalty.Jobs.Messages;
 using WechatLoyalty.Wechat;
 using WechatLoyalty.Wechat.OfficialAccount;
 
@@ -10,8 +10,9 @@ namespace WechatLoyalty.Api.Features.WechatCallbacks;
 
 /// <summary>
 /// The official account's server URL. GET answers WeChat's URL check; POST takes pushes in plain or safe mode:
-/// verify, decrypt, act, answer "success". Follows link the OA openid to the member by UnionID. Handling is
-/// idempotent (a redelivered or late event cannot flip a newer state), so WeChat's retries are harmless.
+/// verify, decrypt, store (duplicates dropped), answer "success" at once, then act: follows link the OA openid to
+/// the member by UnionID (with the store of a <c>qrscene_store_…</c> follow), TEMPLATESENDJOBFINISH settles the
+/// delivery with that msgid. Handling is idempotent (a late event cannot flip a newer state).
 /// </summary>
 internal static class OfficialAccountCallbackApi
 {
@@ -40,8 +41,7 @@ internal static class OfficialAccountCallbackApi
         HttpRequest request, string? signature, string? timestamp, string? nonce, string? openid,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "encrypt_type")] string? encryptType,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "msg_signature")] string? msgSignature,
-        OaMessageParser parser, OfficialAccountClient wechat, IdentityService identities, IOptions<OfficialAccountOptions> options,
-        ILoggerFactory loggers, CancellationToken ct)
+        OaMessageParser parser, OaEventInbox inbox, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("Wechat.OfficialAccount");
         var bytes = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
@@ -62,24 +62,32 @@ internal static class OfficialAccountCallbackApi
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["WechatDedupKey"] = message.DedupKey });
-        var at = DateTimeOffset.FromUnixTimeSeconds(message.CreateTime).UtcDateTime;
-        switch (message)
+        // Stored before we answer, so nothing WeChat handed us is lost; duplicates (WeChat retries pushes it got no
+        // quick answer for) stop here. The work (a user/info call, database updates) runs after the answer.
+        var eventId = await inbox.AcceptAsync(message, ct);
+        if (eventId is { } id)
         {
-            case OaSubscribeEvent follow:
-                // The event carries no UnionID; user/info does (when the OA is bound to the open platform).
-                var info = await wechat.GetUserInfoAsync(follow.FromUserName, cancellationToken: ct);
-                var identity = await identities.RecordFollowAsync(options.Value.AppId, follow.FromUserName, NullIfEmpty(info.Unionid), true, at, ct);
-                logger.LogInformation("OA follow by identity {IdentityId} (member {MemberId}), scene {Scene}", identity.Id, identity.MemberId, follow.Scene);
-                break;
-            case OaUnsubscribeEvent unfollow:
-                var left = await identities.RecordFollowAsync(options.Value.AppId, unfollow.FromUserName, null, false, at, ct);
-                logger.LogInformation("OA unfollow by identity {IdentityId} (member {MemberId})", left.Id, left.MemberId);
-                break;
-            default:
-                logger.LogInformation("OA push {MsgType}/{Event} acknowledged", message.MsgType, message.Event);
-                break;
+            var scopes = request.HttpContext.RequestServices.GetRequiredService<IServiceScopeFactory>();
+            request.HttpContext.Response.OnCompleted(() => ProcessAfterReplyAsync(scopes, id, logger));
         }
         return TypedResults.Text("success", "text/plain");
+    }
+
+    /// <summary>
+    /// Right after the reply. A failure here loses nothing: the event row stays unprocessed and the sweep job
+    /// (messages-oa-events) takes it up.
+    /// </summary>
+    private static async Task ProcessAfterReplyAsync(IServiceScopeFactory scopes, long eventId, ILogger logger)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<OaEventProcessor>().ProcessAsync(eventId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "OA event {OaEventId} not processed after the reply; the sweep job will retry it", eventId);
+        }
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -981,6 +981,313 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.ToTable("tier_changes");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.MemberChannelState", b =>
+                {
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<int?>("LastErrcode")
+                        .HasColumnType("int")
+                        .HasColumnName("last_errcode");
+
+                    b.Property<DateTime?>("MpRefusedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("mp_refused_at");
+
+                    b.Property<DateTime?>("OaBlockedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("oa_blocked_at");
+
+                    b.Property<DateTime?>("OaNotFollowerAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("oa_not_follower_at");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MemberId")
+                        .HasName("pk_member_channel_states");
+
+                    b.ToTable("member_channel_states", (string)null);
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.MessageDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int")
+                        .HasColumnName("attempts");
+
+                    b.Property<long?>("CampaignId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DataJson")
+                        .HasColumnType("json")
+                        .HasColumnName("data_json");
+
+                    b.Property<int?>("Errcode")
+                        .HasColumnType("int")
+                        .HasColumnName("errcode");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<long?>("Msgid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("msgid");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("OccasionKey")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("varchar(96)")
+                        .HasColumnName("occasion_key");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("template_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("ValuesJson")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("values_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_message_deliveries");
+
+                    b.HasIndex("CampaignId")
+                        .HasDatabaseName("ix_message_deliveries_campaign_id");
+
+                    b.HasIndex("Msgid")
+                        .HasDatabaseName("ix_message_deliveries_msgid");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_message_deliveries_status_next_attempt_at");
+
+                    b.HasIndex("MemberId", "Kind", "OccasionKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_message_deliveries_member_id_kind_occasion_key");
+
+                    b.ToTable("message_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.MessageTemplate", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("tinyint(1)")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MpFieldsJson")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("mp_fields_json");
+
+                    b.Property<string>("MpTemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("mp_template_id");
+
+                    b.Property<string>("OaFieldsJson")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("oa_fields_json");
+
+                    b.Property<string>("OaTemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("oa_template_id");
+
+                    b.Property<string>("Page")
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)")
+                        .HasColumnName("page");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_message_templates");
+
+                    b.HasIndex("Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_message_templates_kind");
+
+                    b.ToTable("message_templates", (string)null);
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.OaEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<DateTime>("CreateTime")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("DedupKey")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("varchar(160)")
+                        .HasColumnName("dedup_key");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(512)
+                        .HasColumnType("varchar(512)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Event")
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("event");
+
+                    b.Property<string>("EventKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("FieldsJson")
+                        .IsRequired()
+                        .HasColumnType("json")
+                        .HasColumnName("fields_json");
+
+                    b.Property<string>("MsgType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("msg_type");
+
+                    b.Property<string>("OpenId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("open_id");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("processed_at");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("received_at");
+
+                    b.Property<long?>("StoreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("store_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_oa_events");
+
+                    b.HasIndex("DedupKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_oa_events_dedup_key");
+
+                    b.HasIndex("ProcessedAt", "Id")
+                        .HasDatabaseName("ix_oa_events_processed_at_id");
+
+                    b.HasIndex("StoreId", "CreateTime")
+                        .HasDatabaseName("ix_oa_events_store_id_create_time");
+
+                    b.ToTable("oa_events", (string)null);
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Messaging.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -1035,6 +1342,70 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasDatabaseName("ix_message_outbox_processed_at_id");
 
                     b.ToTable("message_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.SubscriptionCredit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Accepted")
+                        .HasColumnType("int")
+                        .HasColumnName("accepted");
+
+                    b.Property<bool>("Banned")
+                        .HasColumnType("tinyint(1)")
+                        .HasColumnName("banned");
+
+                    b.Property<int>("Credits")
+                        .HasColumnType("int")
+                        .HasColumnName("credits");
+
+                    b.Property<string>("LastDecision")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varchar(32)")
+                        .HasColumnName("last_decision");
+
+                    b.Property<DateTime>("LastDecisionAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("last_decision_at");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("int")
+                        .HasColumnName("rejected");
+
+                    b.Property<string>("TemplateId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("template_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_message_subscription_credits");
+
+                    b.HasIndex("MemberId", "TemplateId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_message_subscription_credits_member_id_template_id");
+
+                    b.ToTable("message_subscription_credits", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_subscription_credits_not_negative", "credits >= 0");
+                        });
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Operations.JobRun", b =>
@@ -2094,6 +2465,35 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .HasConstraintName("fk_tier_changes_members_member_id");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.MemberChannelState", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithOne()
+                        .HasForeignKey("WechatLoyalty.Domain.Messaging.MemberChannelState", "MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_member_channel_states_members_member_id");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.MessageDelivery", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_deliveries_members_member_id");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.OaEvent", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Stores.Store", null)
+                        .WithMany()
+                        .HasForeignKey("StoreId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_oa_events_stores_store_id");
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Messaging.OutboxMessage", b =>
                 {
                     b.HasOne("WechatLoyalty.Domain.Members.Member", null)
@@ -2102,6 +2502,16 @@ namespace WechatLoyalty.Domain.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_message_outbox_members_member_id");
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Messaging.SubscriptionCredit", b =>
+                {
+                    b.HasOne("WechatLoyalty.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_message_subscription_credits_members_member_id");
                 });
 
             modelBuilder.Entity("WechatLoyalty.Domain.Payments.Order", b =>

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using WechatLoyalty.Domain.Data;
+using WechatLoyalty.Domain.Programme;
+
+namespace WechatLoyalty.Domain.Messaging;
+
+public sealed partial class MessageDispatcher
+{
+    private sealed record Recipient(long MemberId, string? Nickname, string MemberNo, string TierName,
+        long? OaIdentityId, string? OaOpenId, bool Follows, string? MpOpenId, DateTime? OaBlockedAt)
+    {
+        public IEnumerable<KeyValuePair<string, string>> CommonValues(DateOnly today) =>
+        [
+            new("nickname", string.IsNullOrWhiteSpace(Nickname) ? "会员" : Nickname),
+            new("memberNo", MemberNo),
+            new("tier", TierName),
+            new("today", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        ];
+    }
+
+    private sealed record ChannelChoice(DeliveryChannel Channel, string? TemplateId, string? OpenId, long? IdentityId, string Reason);
+
+    private async Task<Recipient?> LoadRecipientAsync(long memberId, CancellationToken ct)
+    {
+        var member = await db.Members.AsNoTracking().Where(m => m.Id == memberId && m.DeletedAt == null)
+            .Select(m => new { m.Id, m.Nickname, m.MemberNo, m.TierCode }).SingleOrDefaultAsync(ct);
+        if (member is null) return null;
+        var identities = await db.MemberIdentities.AsNoTracking().Where(i => i.MemberId == memberId)
+            .Select(i => new { i.Id, i.AppId, i.OpenId, i.Follows }).ToListAsync(ct);
+        var oa = identities.FirstOrDefault(i => i.AppId == wechat.OfficialAccountAppId);
+        var mp = identities.FirstOrDefault(i => i.AppId == wechat.MiniProgramAppId);
+        var blockedAt = await db.MemberChannelStates.AsNoTracking().Where(s => s.MemberId == memberId).Select(s => s.OaBlockedAt).FirstOrDefaultAsync(ct);
+        var rules = await new ProgrammeRulesStore(db, clock).GetActiveAsync(options.Value.Preset, ct);
+        var tierName = rules.Tiers.FirstOrDefault(t => t.Code == member.TierCode)?.Name ?? member.TierCode;
+        return new Recipient(member.Id, member.Nickname, member.MemberNo, tierName, oa?.Id, oa?.OpenId, oa?.Follows == true, mp?.OpenId, blockedAt);
+    }
+
+    /// <summary>OA if following (and not blocked), else a subscription credit (spent here, atomically), else none with the reason.</summary>
+    private async Task<ChannelChoice> ChooseAsync(MessageTemplate template, Recipient recipient, bool oaRuledOut, CancellationToken ct)
+    {
+        var reasons = new List<string>();
+        if (template.OaTemplateId is null) reasons.Add("no OA template");
+        else if (oaRuledOut) reasons.Add("not an OA follower (43004)");
+        else if (recipient.OaOpenId is null || !await FollowsAsync(recipient.OaIdentityId!.Value, ct)) reasons.Add("not an OA follower");
+        else if (recipient.OaBlockedAt is not null) reasons.Add("blocks OA template messages");
+        else return new ChannelChoice(DeliveryChannel.OfficialAccount, template.OaTemplateId, recipient.OaOpenId, recipient.OaIdentityId, "");
+
+        if (template.MpTemplateId is null) reasons.Add("no mini-program template");
+        else if (recipient.MpOpenId is null) reasons.Add("no mini-program identity");
+        else if (await SpendCreditAsync(recipient.MemberId, template.MpTemplateId, ct))
+            return new ChannelChoice(DeliveryChannel.MiniProgram, template.MpTemplateId, recipient.MpOpenId, null, "");
+        else reasons.Add("no subscription consent left");
+        return new ChannelChoice(DeliveryChannel.None, null, null, null, string.Join("; ", reasons));
+    }
+
+    private Task<bool> FollowsAsync(long identityId, CancellationToken ct) =>
+        db.MemberIdentities.Where(i => i.Id == identityId).Select(i => i.Follows == true).SingleAsync(ct);
+
+    /// <summary>One credit, in one statement: two sends at once cannot both take the last one, and it never goes below zero.</summary>
+    private async Task<bool> SpendCreditAsync(long memberId, string templateId, CancellationToken ct) =>
+        await db.SubscriptionCredits.Where(c => c.MemberId == memberId && c.TemplateId == templateId && c.Credits > 0 && !c.Banned)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Credits, c => c.Credits - 1).SetProperty(c => c.UpdatedAt, Now), ct) == 1;
+
+    private Task RefundCreditAsync(long memberId, string templateId, CancellationToken ct) =>
+        db.SubscriptionCredits.Where(c => c.MemberId == memberId && c.TemplateId == templateId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Credits, c => c.Credits + 1).SetProperty(c => c.UpdatedAt, Now), ct);
+
+    /// <summary>43004: WeChat says the member does not follow. The identity says so from now on (unless a newer follow says otherwise).</summary>
+    private async Task RecordNotFollowerAsync(long memberId, long identityId, CancellationToken ct)
+    {
+        var now = Now;
+        await db.MemberIdentities.Where(i => i.Id == identityId && (i.FollowChangedAt == null || i.FollowChangedAt <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Follows, false).SetProperty(i => i.FollowChangedAt, now), ct);
+        await UpsertStateAsync(memberId, WechatCodes.NotFollower, s => s.OaNotFollowerAt = now, ct);
+        logger.LogInformation("Member {MemberId} does not follow the OA (43004); channel state updated", memberId);
+    }
+
+    /// <summary>43101: our count said there was a consent, WeChat says no. Trust WeChat: no credits left for that template.</summary>
+    private async Task RecordRefusedAsync(long memberId, string templateId, CancellationToken ct)
+    {
+        var now = Now;
+        await db.SubscriptionCredits.Where(c => c.MemberId == memberId && c.TemplateId == templateId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Credits, 0).SetProperty(c => c.UpdatedAt, now), ct);
+        await UpsertStateAsync(memberId, WechatCodes.NoSubscriptionCredit, s => s.MpRefusedAt = now, ct);
+        logger.LogInformation("Member {MemberId} refused template {TemplateId} (43101); credits cleared", memberId, templateId);
+    }
+
+    internal async Task UpsertStateAsync(long memberId, int? errcode, Action<MemberChannelState> change, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var state = await db.MemberChannelStates.SingleOrDefaultAsync(s => s.MemberId == memberId, ct);
+            if (state is null)
+            {
+                state = new MemberChannelState { MemberId = memberId };
+                db.MemberChannelStates.Add(state);
+            }
+            change(state);
+            state.LastErrcode = errcode ?? state.LastErrcode;
+            state.UpdatedAt = Now;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException ex) when (attempt == 0 && ex.IsDuplicateKey())
+            {
+                // Another send for the same member created the row first: update that one instead.
+                db.Entry(state).State = EntityState.Detached;
+            }
+        }
+    }
+}

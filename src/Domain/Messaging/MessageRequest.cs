@@ -1,0 +1,34 @@
+namespace WechatLoyalty.Domain.Messaging;
+
+/// <summary>
+/// One message to one member. <see cref="OccasionKey"/> names what it announces; with the member and the kind it
+/// makes the send idempotent. <see cref="Values"/> fill the registered template's placeholders.
+/// </summary>
+public sealed record MessageRequest(long MemberId, string Kind, string OccasionKey,
+    IReadOnlyDictionary<string, string> Values, long? CampaignId = null);
+
+public enum DeliveryOutcomeStatus
+{
+    Sent,
+    Failed,
+    Undeliverable,
+
+    /// <summary>A record for (member, kind, occasion) already existed: nothing was sent this time.</summary>
+    Skipped,
+
+    /// <summary>WeChat's quota or rate limit: nothing was sent; the delivery resumes later on its own.</summary>
+    Paused,
+}
+
+/// <summary>What became of a <see cref="MessageRequest"/>; <see cref="DeliveryId"/> is the record in message_deliveries.</summary>
+public sealed record DeliveryOutcome(
+    long DeliveryId,
+    DeliveryOutcomeStatus Status,
+    DeliveryChannel Channel,
+    string? Reason,
+    int? WechatErrCode,
+    DateTime? RetryAt = null)
+{
+    internal static DeliveryOutcome From(MessageDelivery d, DeliveryOutcomeStatus status) =>
+        new(d.Id, status, d.Channel, d.Reason, d.Errcode, d.Status == DeliveryStatus.Paused ? d.NextAttemptAt : null);
+}
