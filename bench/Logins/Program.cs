@@ -17,6 +17,8 @@ var logins = Arg("--logins", 2000);
 var concurrency = Arg("--concurrency", 16);
 var repo = FindRepoRoot();
 
+// WebApplicationFactory finds the API's content root through a manifest only test projects get; point it there.
+Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_WECHATLOYALTY_API", Path.Combine(repo, "src", "Api"));
 var factory = new LoyaltyApiFactory();
 await factory.InitializeAsync();
 try
