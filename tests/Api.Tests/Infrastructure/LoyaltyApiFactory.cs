@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 using StackExchange.Redis;
 using WechatLoyalty.Domain.Data;
 using sim::WechatLoyalty.Simulator;
@@ -38,9 +40,28 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string BaseUrl => $"http://127.0.0.1:{_port}";
 
+    /// <summary>Every log event the API wrote at the configured level (Warning and up unless a factory lowers it).</summary>
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>The API's own database (for row counts that bypass EF).</summary>
+    public string DatabaseConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    /// <summary>The MariaDB server (no database) this factory's database lives on; the reliability tests bring their own.</summary>
+    protected virtual string MySqlServer => TestEnvironment.MySqlServer;
+
+    /// <summary>The Redis this factory's API uses; the reliability tests bring their own.</summary>
+    protected virtual string RedisConfiguration => TestEnvironment.Redis;
+
+    /// <summary>Starts what the derived factory needs before the database and the API (private servers).</summary>
+    protected virtual Task StartDependenciesAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="StartDependenciesAsync"/> started, after everything else is disposed.</summary>
+    protected virtual ValueTask StopDependenciesAsync() => ValueTask.CompletedTask;
+
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
+        await StartDependenciesAsync();
+        _database = await TestDatabase.CreateAsync(MySqlServer);
         _port = FreePort();
         var simulatorOptions = new SimulatorOptions
         {
@@ -59,7 +80,7 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Loyalty", _database!.ConnectionString);
-        builder.UseSetting("ConnectionStrings:Redis", TestEnvironment.Redis);
+        builder.UseSetting("ConnectionStrings:Redis", RedisConfiguration);
         builder.UseSetting("Redis:KeyPrefix", KeyPrefix);
         builder.UseSetting("Database:MigrateOnStartup", "true");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
@@ -68,6 +89,8 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in TestSecrets.All) builder.UseSetting(key, value);
         foreach (var (key, value) in WechatSettings.For(Simulator, BaseUrl, KeyPrefix)) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        // Serilog owns the logger factory (ILoggerProviders are not written to); its ReadFrom.Services picks up sinks.
+        builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
     }
 
     public async Task WithDbAsync(Func<LoyaltyDbContext, Task> work)
@@ -103,6 +126,7 @@ public class LoyaltyApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await DisposeAsync();
             if (_simulator is not null) await _simulator.DisposeAsync();
             await _database.DisposeAsync();
+            await StopDependenciesAsync();
         }
     }
 

@@ -8,32 +8,36 @@ namespace WechatLoyalty.Api.Tests.Infrastructure;
 /// </summary>
 internal sealed class TestDatabase : IAsyncDisposable
 {
-    private TestDatabase(string name)
+    private readonly string _server;
+
+    private TestDatabase(string server, string name)
     {
+        _server = server;
         Name = name;
-        ConnectionString = $"{TestEnvironment.MySqlServer};Database={name}";
+        ConnectionString = $"{server};Database={name}";
     }
 
     public string Name { get; }
 
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static async Task<TestDatabase> CreateAsync(string? server = null)
     {
+        server ??= TestEnvironment.MySqlServer;
         var name = $"wechat_loyalty_test_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid():N}"[..48];
-        await ExecuteAsync($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        return new TestDatabase(name);
+        await ExecuteAsync(server, $"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        return new TestDatabase(server, name);
     }
 
     public async ValueTask DisposeAsync()
     {
         MySqlConnection.ClearAllPools();
-        await ExecuteAsync($"DROP DATABASE IF EXISTS `{Name}`");
+        await ExecuteAsync(_server, $"DROP DATABASE IF EXISTS `{Name}`");
     }
 
-    private static async Task ExecuteAsync(string sql)
+    private static async Task ExecuteAsync(string server, string sql)
     {
-        await using var connection = new MySqlConnection(TestEnvironment.MySqlServer);
+        await using var connection = new MySqlConnection(server);
         await connection.OpenAsync();
         await using var command = new MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

@@ -38,7 +38,11 @@ internal static class PayNotificationApi
         var logger = loggers.CreateLogger("Wechat.PayNotify");
         // The raw bytes, before anything else touches the body: the signature covers exactly them.
         var body = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (body is null) return Fail(413, "body too large");
+        if (body is null)
+        {
+            logger.LogWarning("Pay notification rejected: body too large (over {MaxBytes} bytes)", MaxBodyBytes);
+            return Fail(413, "body too large");
+        }
 
         WechatPayNotification<string> notification;
         try
@@ -58,7 +62,9 @@ internal static class PayNotificationApi
         {
             if (notification.EventType.StartsWith("TRANSACTION.", StringComparison.Ordinal))
             {
-                var t = JsonSerializer.Deserialize<TransactionResource>(notification.Resource, ResourceJson)!;
+                // "null" decrypts and parses to nothing: malformed, not a reason for WeChat to retry (a 500 would be).
+                var t = JsonSerializer.Deserialize<TransactionResource>(notification.Resource, ResourceJson)
+                    ?? throw new JsonException("the resource is null");
                 if (t.Mchid != options.MchId || t.Appid != options.AppId) return Reject(logger, "mchid or appid is not ours", t.OutTradeNo);
                 if (WechatPayMapping.ToPaid(t, PaymentChannel.MiniProgram, now) is not { } paid)
                 {
@@ -71,7 +77,8 @@ internal static class PayNotificationApi
             }
             if (notification.EventType.StartsWith("REFUND.", StringComparison.Ordinal))
             {
-                var r = JsonSerializer.Deserialize<RefundResource>(notification.Resource, ResourceJson)!;
+                var r = JsonSerializer.Deserialize<RefundResource>(notification.Resource, ResourceJson)
+                    ?? throw new JsonException("the resource is null");
                 if (r.Mchid != options.MchId) return Reject(logger, "mchid is not ours", r.OutTradeNo);
                 if (WechatPayMapping.ToCompleted(r, now) is { } completed) await refunds.RecordAsync(completed, ct);
                 return TypedResults.NoContent();
@@ -85,7 +92,12 @@ internal static class PayNotificationApi
             logger.LogWarning("Pay notification {EventType} arrived before its payment was recorded; WeChat will retry", notification.EventType);
             return Fail(503, "payment not recorded yet, retry later");
         }
-        catch (Exception ex) when (ex is JsonException or DomainException)
+        catch (JsonException ex)
+        {
+            // The serializer's message can quote the decrypted payload; the path says enough and leaks nothing.
+            return Reject(logger, $"resource is malformed at {ex.Path ?? "$"}", null);
+        }
+        catch (DomainException ex)
         {
             return Reject(logger, ex.Message, null);
         }

@@ -46,7 +46,10 @@ internal static class OfficialAccountCallbackApi
         var logger = loggers.CreateLogger("Wechat.OfficialAccount");
         var bytes = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
         if (bytes is null)
+        {
+            logger.LogWarning("OA push rejected: body too large (over {MaxBytes} bytes)", MaxBodyBytes);
             return TypedResults.Problem(statusCode: 413, title: "The push is too large.", extensions: Code("wechat.too_large"));
+        }
 
         var body = Encoding.UTF8.GetString(bytes);
         OaMessage message;
