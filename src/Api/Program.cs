@@ -1,5 +1,6 @@
 using WechatLoyalty.Api.Demo;
 using WechatLoyalty.Api.Features.Console;
+using WechatLoyalty.Api.Features.Kpis;
 using WechatLoyalty.Api.Features.Members;
 using WechatLoyalty.Api.Features.Payments;
 using WechatLoyalty.Api.Features.Points;
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(hostArgs);
 
 builder.AddApiDefaults();
 builder.Services.AddDemo();
+builder.Services.AddKpisApi();
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.MapPayNotification();
 app.MapPosPurchasesApi();
 app.MapRefundsApi();
 app.MapPointsApi();
+app.MapKpisApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();
