@@ -249,6 +249,9 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.HasIndex("StoreId", "JoinedAt")
                         .HasDatabaseName("ix_members_store_id_joined_at");
 
+                    b.HasIndex(new[] { "DeletedAt", "StoreId" }, "ix_members_kpi_deleted_at")
+                        .HasDatabaseName("ix_members_kpi_deleted_at");
+
                     b.ToTable("members");
                 });
 
@@ -709,6 +712,9 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.HasIndex("MemberId", "PaidAt", "PayerTotalFen", "RefundedFen")
                         .HasDatabaseName("ix_payments_member_id_paid_at_payer_total_fen_refunded_fen");
 
+                    b.HasIndex(new[] { "PaidAt", "MemberId", "PayerTotalFen", "RefundedFen", "StoreId" }, "ix_payments_kpi_paid_at")
+                        .HasDatabaseName("ix_payments_kpi_paid_at");
+
                     b.ToTable("payments");
                 });
 
@@ -865,6 +871,9 @@ namespace WechatLoyalty.Domain.Data.Migrations
 
                     b.HasIndex("MemberId", "Id")
                         .HasDatabaseName("ix_point_entries_member_id_id");
+
+                    b.HasIndex(new[] { "CreatedAt", "Kind", "Delta", "PendingDelta", "MemberId" }, "ix_point_entries_kpi_created_at")
+                        .HasDatabaseName("ix_point_entries_kpi_created_at");
 
                     b.ToTable("point_entries");
                 });
