@@ -278,20 +278,32 @@ public sealed class ChurnPanel(KpiSql sql) : KpiPanel
         var previousBuyers = KpiSql.Long(overall[0]);
         var churned = KpiSql.Long(overall[1]);
 
-        // Per bucket: (member, bucket) pairs from the whole bucket before the first one to the end, each matched
-        // with the same member in the next bucket; unmatched pairs churned in the next bucket.
-        var firstPrev = sql.StartUtc(PreviousStart(buckets[0].Start, q.Grain));
-        var bucket = sql.Bucket("p.paid_at", q, firstPrev);
-        var pairs = $"""
-            SELECT DISTINCT p.member_id, {bucket} AS b FROM payments p{join}
-            WHERE p.paid_at >= @first AND p.paid_at < @to AND p.member_id IS NOT NULL AND {PaidSql.Paid}
-            """;
-        var perBucket = (await sql.RowsAsync($"""
-            SELECT {KpiSql.NextBucketSql("a.b", q.Grain)} AS nb, COUNT(*), SUM(n.member_id IS NULL)
-            FROM ({pairs}) a LEFT JOIN ({pairs}) n ON n.member_id = a.member_id AND n.b = {KpiSql.NextBucketSql("a.b", q.Grain)}
-            GROUP BY nb
-            """, ct, sql.Params(q, ("@first", firstPrev))))
-            .ToDictionary(r => KpiSql.Day(r[0]), r => (Prev: KpiSql.Long(r[1]), Churned: KpiSql.Long(r[2])));
+        // Per bucket, in one pass: each member's buckets with a purchase as bits (bucket 0 = the whole bucket before
+        // the first one), 63 buckets per BIGINT; then for every bucket k, members with bit k-1 and those without bit k.
+        // A self-join of (member, bucket) pairs costs ten times more over a year.
+        var firstPrevDay = PreviousStart(buckets[0].Start, q.Grain);
+        var firstPrev = sql.StartUtc(firstPrevDay);
+        var local = sql.Local("p.paid_at", firstPrev, sql.EndUtc(q));
+        var index = q.Grain switch
+        {
+            KpiGrain.Day => $"DATEDIFF(DATE({local}), @firstDay)",
+            KpiGrain.Week => $"(DATEDIFF(DATE({local}), @firstDay) DIV 7)",
+            _ => $"PERIOD_DIFF(DATE_FORMAT({local}, '%Y%m'), DATE_FORMAT(@firstDay, '%Y%m'))",
+        };
+        var n = buckets.Count; // bits 0..n: the previous bucket and the query's buckets
+        var words = n / 63 + 1;
+        var masks = string.Join(", ", Enumerable.Range(0, words).Select(w =>
+            $"BIT_OR(CASE WHEN i BETWEEN {w * 63} AND {w * 63 + 62} THEN CAST(1 AS UNSIGNED) << (i - {w * 63}) ELSE 0 END) AS m{w}"));
+        string Bit(int k) => $"((m{k / 63} >> {k % 63}) & 1)";
+        var sums = string.Join(", ", Enumerable.Range(1, n).Select(k => $"SUM({Bit(k - 1)}), SUM({Bit(k - 1)} = 1 AND {Bit(k)} = 0)"));
+        var row = (await sql.RowsAsync($"""
+            SELECT {sums} FROM (
+                SELECT {masks} FROM (SELECT p.member_id, {index} AS i FROM payments p{join}
+                                     WHERE p.paid_at >= @first AND p.paid_at < @to AND p.member_id IS NOT NULL AND {PaidSql.Paid}) x
+                GROUP BY x.member_id) y
+            """, ct, sql.Params(q, ("@first", firstPrev), ("@firstDay", firstPrevDay.ToDateTime(TimeOnly.MinValue)))))[0];
+        var perBucket = buckets.Select((b, k) => (b.Start, Prev: KpiSql.Long(row[2 * k]), Churned: KpiSql.Long(row[2 * k + 1])))
+            .ToDictionary(x => x.Start, x => (x.Prev, x.Churned));
         (long Prev, long Churned) S(KpiBucket b) => perBucket.GetValueOrDefault(b.Start);
         return Result(q,
             [new KpiSeries("流失率", "Churn rate", [.. buckets.Select(b => new KpiPoint(b.Label, KpiSql.Percent(S(b).Churned, S(b).Prev)))])],

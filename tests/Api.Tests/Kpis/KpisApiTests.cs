@@ -173,6 +173,14 @@ public class KpisApiTests(KpiFactory factory) : IClassFixture<KpiFactory>
         Assert.Equal(2, Figure(churn, "Buyers in previous period"));
         Assert.Equal(1, Figure(churn, "Churned members"));
         Assert.Equal(50.0m, Figure(churn, "Churn rate"));
+        // Per bucket, each against the whole bucket before: September's buyers m1 m5, October's m1.
+        var monthly = Series(await GetAsync("churn", $"{October}&grain=month"), "Churn rate");
+        var daily = Series(await GetAsync("churn", October), "Churn rate");
+        Assert.Equal(50.0m, monthly["2026-10-01"]);
+        Assert.Null(daily["2026-10-10"]);          // nobody bought on 9 Oct
+        Assert.Equal(100.0m, daily["2026-10-11"]); // m1 bought on 10 Oct, not on 11 Oct
+        Assert.Equal(100.0m, daily["2026-10-07"]); // m2 bought on 6 Oct (the refunded 7 Oct purchase does not count)
+        Assert.Null(daily["2026-10-31"]);          // nobody bought on 30 Oct
         // At the end of 31 Oct: new m2 m3; active m1 m5; dormant m6 (last bought 15 Jun); lost m7; m8 deleted, m4 not yet joined.
         Assert.Equal((2m, 2m, 1m, 1m), (Figure(stages, "New")!.Value, Figure(stages, "Active")!.Value, Figure(stages, "Dormant")!.Value, Figure(stages, "Lost")!.Value));
         Assert.Equal((1m, 0m, 1m, 1m), (Figure(storeB, "New")!.Value, Figure(storeB, "Active")!.Value, Figure(storeB, "Dormant")!.Value, Figure(storeB, "Lost")!.Value));
