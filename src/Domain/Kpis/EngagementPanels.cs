@@ -7,7 +7,7 @@ namespace WechatLoyalty.Domain.Kpis;
 /// </summary>
 public sealed class ReferralFunnelPanel(KpiSql sql) : KpiPanel
 {
-    /// <summary>The referral feature's record of card opens (one row per open, <c>opened_at</c> UTC, <c>referrer_id</c>).</summary>
+    /// <summary>The referral feature's record of card opens (feat/referrals: one row per open, <c>opened_at</c> UTC, <c>referrer_member_id</c>).</summary>
     public const string CardOpensTable = "referral_card_opens";
 
     public override KpiPanelInfo Info { get; } = new("referral-funnel", "推荐转化漏斗", "Referral funnel",
@@ -27,7 +27,7 @@ public sealed class ReferralFunnelPanel(KpiSql sql) : KpiPanel
         long? opened = null;
         if (await sql.TableExistsAsync(CardOpensTable, ct))
         {
-            var join = q.StoreId is null ? "" : " JOIN members r ON r.id = o.referrer_id AND r.store_id = @store";
+            var join = q.StoreId is null ? "" : " JOIN members r ON r.id = o.referrer_member_id AND r.store_id = @store";
             opened = await sql.ScalarAsync<long>($"SELECT COUNT(*) FROM {CardOpensTable} o{join} WHERE o.opened_at >= @from AND o.opened_at < @to", ct, p);
         }
         (string Zh, string En, long? Value, decimal? Rate)[] steps =
