@@ -3,6 +3,7 @@ using WechatLoyalty.Api.Demo;
 using WechatLoyalty.Api.Demo.H5;
 using WechatLoyalty.Api.Features.Campaigns;
 using WechatLoyalty.Api.Features.Console;
+using WechatLoyalty.Api.Features.Kpis;
 using WechatLoyalty.Api.Features.Members;
 using WechatLoyalty.Api.Features.Operations;
 using WechatLoyalty.Api.Features.Messages;
@@ -22,6 +23,7 @@ builder.Services.AddDemo();
 builder.AddMemberJourneyDemo();
 builder.Services.AddReferralsApi();
 builder.Services.AddConsole();
+builder.Services.AddKpisApi();
 
 var app = builder.Build();
 
@@ -49,6 +51,7 @@ app.MapReferralsApi();
 app.MapSegmentsApi().MapPromotionsApi().MapCampaignsApi();
 app.MapConsole();
 app.MapMessageTemplatesApi().MapSubscriptionsApi().MapMemberDeliveriesApi();
+app.MapKpisApi();
 
 await app.MigrateIfConfiguredAsync();
 await app.RunAsync();

@@ -770,6 +770,9 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.HasIndex("StoreId", "JoinedAt")
                         .HasDatabaseName("ix_members_store_id_joined_at");
 
+                    b.HasIndex(new[] { "DeletedAt", "StoreId" }, "ix_members_kpi_deleted_at")
+                        .HasDatabaseName("ix_members_kpi_deleted_at");
+
                     b.ToTable("members");
                 });
 
@@ -1668,6 +1671,9 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.HasIndex("MemberId", "PaidAt", "PayerTotalFen", "RefundedFen")
                         .HasDatabaseName("ix_payments_member_id_paid_at_payer_total_fen_refunded_fen");
 
+                    b.HasIndex(new[] { "PaidAt", "MemberId", "PayerTotalFen", "RefundedFen", "StoreId" }, "ix_payments_kpi_paid_at")
+                        .HasDatabaseName("ix_payments_kpi_paid_at");
+
                     b.ToTable("payments");
                 });
 
@@ -1824,6 +1830,9 @@ namespace WechatLoyalty.Domain.Data.Migrations
 
                     b.HasIndex("MemberId", "Id")
                         .HasDatabaseName("ix_point_entries_member_id_id");
+
+                    b.HasIndex(new[] { "CreatedAt", "Kind", "Delta", "PendingDelta", "MemberId" }, "ix_point_entries_kpi_created_at")
+                        .HasDatabaseName("ix_point_entries_kpi_created_at");
 
                     b.ToTable("point_entries");
                 });
