@@ -3,12 +3,12 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WechatLoyalty.Api.Tests.Infrastructure;
 using WechatLoyalty.Domain.Admin;
+using WechatLoyalty.Domain.Messaging;
 
 namespace WechatLoyalty.Api.Tests.Kpis;
 
 /// <summary>
-/// The campaign panel over a message_deliveries table shaped as contracts.md fixes it (the messages feature
-/// creates it; here the test does, in its own database).
+/// The campaign panel over the messages pipeline's delivery records (message_deliveries), written here directly.
 /// </summary>
 public class CampaignKpiTests(KpiFactory factory) : IClassFixture<KpiFactory>
 {
@@ -18,22 +18,17 @@ public class CampaignKpiTests(KpiFactory factory) : IClassFixture<KpiFactory>
         var data = await factory.Data;
         await factory.WithDbAsync(async db =>
         {
-            await db.Database.ExecuteSqlRawAsync("""
-                CREATE TABLE message_deliveries (id BIGINT AUTO_INCREMENT PRIMARY KEY, member_id BIGINT NOT NULL,
-                    kind VARCHAR(32) NOT NULL, occasion_key VARCHAR(96) NOT NULL, campaign_id BIGINT NULL, channel VARCHAR(32) NOT NULL,
-                    template_id VARCHAR(64) NULL, status VARCHAR(32) NOT NULL, errcode INT NULL, msgid VARCHAR(64) NULL, reason VARCHAR(200) NULL,
-                    created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL, finished_at DATETIME(6) NULL,
-                    UNIQUE KEY ux (member_id, kind, occasion_key))
-                """);
-            async Task D(string member, long campaign, string status, string at) => await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO message_deliveries (member_id, kind, occasion_key, campaign_id, channel, status, created_at, updated_at, finished_at) " +
-                "VALUES ({0}, 'Campaign', {1}, {2}, 'OfficialAccount', {3}, {4}, {4}, {4})",
-                data.Members[member], $"c{campaign}", campaign, status, KpiData.Utc(at));
-            await D("m1", 7, "Sent", "2026-10-09T00:00:00Z");          // m1 buys on 10 Oct: converted
-            await D("m2", 7, "Sent", "2026-10-20T00:00:00Z");          // m2 buys nothing after: not converted
-            await D("m5", 7, "Undeliverable", "2026-10-09T00:00:00Z");
-            await D("m6", 7, "Failed", "2026-10-09T00:00:00Z");
-            await D("m1", 8, "Sent", "2026-09-01T00:00:00Z");          // before the period
+            void D(string member, long campaign, DeliveryStatus status, string at) => db.MessageDeliveries.Add(new MessageDelivery
+            {
+                MemberId = data.Members[member], Kind = MessageKinds.Campaign, OccasionKey = $"campaign:{campaign}", CampaignId = campaign,
+                Channel = DeliveryChannel.OfficialAccount, Status = status, CreatedAt = KpiData.Utc(at), UpdatedAt = KpiData.Utc(at), FinishedAt = KpiData.Utc(at),
+            });
+            D("m1", 7, DeliveryStatus.Sent, "2026-10-09T00:00:00Z");          // m1 buys on 10 Oct: converted
+            D("m2", 7, DeliveryStatus.Sent, "2026-10-20T00:00:00Z");          // m2 buys nothing after: not converted
+            D("m5", 7, DeliveryStatus.Undeliverable, "2026-10-09T00:00:00Z");
+            D("m6", 7, DeliveryStatus.Failed, "2026-10-09T00:00:00Z");
+            D("m1", 8, DeliveryStatus.Sent, "2026-09-01T00:00:00Z");          // before the period
+            await db.SaveChangesAsync();
         });
         var client = await ConsoleAccounts.SignedInClientAsync(factory, AdminRole.Marketing);
 
