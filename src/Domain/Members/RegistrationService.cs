@@ -23,7 +23,8 @@ public sealed record RegistrationResult(long MemberId, bool Created);
 /// index, and the loser links to the winner's member.
 /// </summary>
 public sealed class RegistrationService(
-    LoyaltyDbContext db, ProgrammeRulesStore rulesStore, ReferralAttribution referrals, ProgrammeClock clock, ILogger<RegistrationService> logger)
+    LoyaltyDbContext db, ProgrammeRulesStore rulesStore, ReferralAttribution referrals, Points.PointsLedger ledger, ProgrammeClock clock,
+    ILogger<RegistrationService> logger)
 {
     public async Task<RegistrationResult> RegisterAsync(long identityId, RegisterCommand command, string fallbackPreset, CancellationToken ct)
     {
@@ -94,6 +95,13 @@ public sealed class RegistrationService(
         await db.SaveChangesAsync(ct);
         // Referral attribution (or its recorded refusal) and welcome points commit with the registration.
         await referrals.AttributeAsync(member, identity, command.Scene.ReferralCode, rules, ct);
+        if (rules.WelcomePoints > 0)
+        {
+            // The programme's welcome reward (rules §1; default 0): once per member, whatever the entry path.
+            await ledger.CreditAsync(new Points.PointsCredit(member.Id, rules.WelcomePoints, Points.PointSource.Welcome, $"welcome:{member.Id}",
+                clock.UtcNow.UtcDateTime, Points.PointsRules.ExpiresAtUtc(clock.UtcNow, rules.PointsExpiryMonths, clock),
+                Reason: "Welcome reward for joining"), ct);
+        }
         logger.LogInformation("Member {MemberId} joined via {JoinSource} (store {StoreId}, staff {StaffId})",
             member.Id, member.JoinSource, storeId, staffId);
         return new RegistrationResult(member.Id, Created: true);
