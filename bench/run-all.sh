@@ -18,6 +18,7 @@ declare -A SMALL_ARGS=(
   [TiersAndExpiry]="--scale 0.001 --repeats 1"
   [PayNotifications]="--orders 500 --members 100 --warmup 50 --raw-seconds 2"
   [Logins]="--logins 300 --concurrency 8"
+  [Campaigns]="--members 3000 --raw 2000"
 )
 
 status=0
@@ -49,7 +50,7 @@ summary=bench/results/README.md
     newest="$(ls -t bench/results/"$prefix"-*.md 2>/dev/null | head -1 || true)"
     if [ -z "$newest" ]; then echo "| $name | ${OUTCOME[$name]:-not run} | — | no result file |"; continue; fi
     verdicts="$({ grep -E 'goal|target|MISSED|≤ 1\.5×|\bmet\b' "$newest" | grep -vE '^#|innodb|^\| comparison|^\|---' || true; } | head -4 | sed -E 's/\|/\\|/g' | tr '\n' ' ' | sed -E 's/ +/ /g')"
-    echo "| $name | ${OUTCOME[$name]:-not run} | [$(basename "$newest")]($(basename "$newest")) | ${verdicts:-see file} |"
+    echo "| $name | ${OUTCOME[$name]:-$($summary_only && echo 'earlier run' || echo 'not run')} | [$(basename "$newest")]($(basename "$newest")) | ${verdicts:-see file} |"
   done
 } > "$summary"
 echo "summary: $summary"

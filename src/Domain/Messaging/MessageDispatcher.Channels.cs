@@ -43,7 +43,8 @@ public sealed partial class MessageDispatcher
         var reasons = new List<string>();
         if (template.OaTemplateId is null) reasons.Add("no OA template");
         else if (oaRuledOut) reasons.Add("not an OA follower (43004)");
-        else if (recipient.OaOpenId is null || !await FollowsAsync(recipient.OaIdentityId!.Value, ct)) reasons.Add("not an OA follower");
+        // Follows was read with the identities moments ago (LoadRecipientAsync); a second read per send only cost a round trip.
+        else if (recipient.OaOpenId is null || !recipient.Follows) reasons.Add("not an OA follower");
         else if (recipient.OaBlockedAt is not null) reasons.Add("blocks OA template messages");
         else return new ChannelChoice(DeliveryChannel.OfficialAccount, template.OaTemplateId, recipient.OaOpenId, recipient.OaIdentityId, "");
 
@@ -54,9 +55,6 @@ public sealed partial class MessageDispatcher
         else reasons.Add("no subscription consent left");
         return new ChannelChoice(DeliveryChannel.None, null, null, null, string.Join("; ", reasons));
     }
-
-    private Task<bool> FollowsAsync(long identityId, CancellationToken ct) =>
-        db.MemberIdentities.Where(i => i.Id == identityId).Select(i => i.Follows == true).SingleAsync(ct);
 
     /// <summary>One credit, in one statement: two sends at once cannot both take the last one, and it never goes below zero.</summary>
     private async Task<bool> SpendCreditAsync(long memberId, string templateId, CancellationToken ct) =>
