@@ -224,6 +224,7 @@ public static class ConsoleTexts
         ["No such member: give a member number or id."] = "没有该会员，请输入会员号或 ID。",
         ["Write each field as key=text: '{0}'."] = "字段请写成 key=内容：“{0}”。",
         ["Give an amount in CNY (up to two decimals) and a reason, for one of this member's payments."] = "请为该会员的一笔支付填写退款金额（元，最多两位小数）和原因。",
+        ["Running"] = "进行中",
         ["Refund {0} of {1} CNY requested ({2})."] = "已申请退款 {0}，金额 {1} 元（{2}）。",
     };
 }
