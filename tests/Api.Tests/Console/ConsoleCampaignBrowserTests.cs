@@ -168,6 +168,53 @@ public class ConsoleCampaignBrowserTests(ConsoleBrowserFactory factory, Browser 
     }
 
     [Fact]
+    public async Task Admin_RefundsPartOfAMembersPayment_FromTheMemberPage_Audited_AndSeesTheirMessagesAndReferrals()
+    {
+        await ConsoleAccounts.CreateAsync(factory, "refund-admin", AdminRole.Admin);
+        var customer = await Payments.Shop.CustomerAsync(factory);
+        var paid = await Payments.Shop.PayAsync(factory, await Payments.Shop.OrderAsync(customer.Client, 10_000));
+        await Payments.Shop.EventuallyAsync(() => Payments.Shop.PaymentRecordedAsync(factory, paid.TransactionId));
+        var memberId = customer.MemberId!.Value;
+        await factory.WithDbAsync(async db =>
+        {
+            db.MessageDeliveries.Add(new Domain.Messaging.MessageDelivery
+            {
+                MemberId = memberId, Kind = "PointsEarned", OccasionKey = "console-test:1", Channel = Domain.Messaging.DeliveryChannel.OfficialAccount,
+                TemplateId = "OA_TPL_EARNED", Status = Domain.Messaging.DeliveryStatus.Delivered, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+            return 0;
+        });
+
+        browser.SignIn(Url, "refund-admin", ConsoleAccounts.Password);
+        browser.Go(Url + $"/console/members/{memberId}");
+        Assert.Contains("OA_TPL_EARNED", browser.WaitFor("#deliveries").Text);
+        Assert.NotNull(browser.Find("#referral-totals"));
+        var form = browser.Find($".refund-form[data-order='{paid.OutTradeNo}']");
+        form.FindElement(By.CssSelector(".refund-amount")).SendKeys("30.00");
+        form.FindElement(By.CssSelector(".refund-reason")).SendKeys("顾客退回部分商品");
+        browser.Screenshot("member-refund");
+        form.FindElement(By.CssSelector(".refund-submit")).Click();
+
+        Assert.Contains("30.00", browser.WaitFor("#adjust-ok").Text);
+        var (refund, audit) = await factory.WithDbAsync(async db =>
+        {
+            var paymentId = await db.Payments.Where(p => p.TransactionId == paid.TransactionId).Select(p => p.Id).SingleAsync();
+            return (await db.Refunds.AsNoTracking().SingleAsync(r => r.PaymentId == paymentId),
+                await db.AuditLog.AsNoTracking().SingleAsync(a => a.Action == AuditActions.RefundRequest && a.EntityId == paymentId.ToString()));
+        });
+        Assert.Equal(3_000, refund.AmountFen);
+        Assert.Equal("refund-admin", audit.Actor);
+
+        // Marketing may read the member's messages but not refund.
+        await ConsoleAccounts.CreateAsync(factory, "refund-mkt", AdminRole.Marketing);
+        browser.SignIn(Url, "refund-mkt", ConsoleAccounts.Password);
+        browser.Go(Url + $"/console/members/{memberId}");
+        browser.WaitFor("#deliveries");
+        Assert.Empty(browser.FindAll(".refund-form"));
+    }
+
+    [Fact]
     public async Task StoreManager_CannotOpenMarketingPages()
     {
         var store = await factory.WithDbAsync(async db =>
