@@ -148,8 +148,15 @@ public class ConsoleBrowserTests(ConsoleBrowserFactory factory, Browser browser)
         browser.Type("#member-q", "139****5678");
         browser.Find("#member-search").Click();
         Assert.Contains("小明同学", browser.WaitFor("#member-results").Text);
+        var firstResults = browser.Find("#member-results");
         browser.Type("#member-q", "小明");
         browser.Find("#member-search").Click();
+        // The first search's table must be gone before the second one's is read (else a stale element, now and then).
+        browser.WaitUntil(() =>
+        {
+            try { return !firstResults.Enabled; }
+            catch (StaleElementReferenceException) { return true; }
+        }, what: "the second search's page");
         browser.WaitFor("#member-results").FindElement(By.LinkText(member.MemberNo)).Click();
 
         browser.WaitFor("#adjust");

@@ -62,6 +62,7 @@ public class ConsoleCampaignBrowserTests(ConsoleBrowserFactory factory, Browser 
 
         Assert.Equal("Scheduled", browser.WaitFor("#campaign-state").GetAttribute("data-state"));
         Assert.Equal("春季会员回访", browser.Find("#campaign-name").Text);
+        Assert.NotNull(browser.Find("#campaign-ok"));
         Assert.Equal(at.AddHours(-8).ToString("yyyy-MM-dd HH:mm"), browser.Find("#campaign-scheduled").Text);
         Assert.Contains("{name}", browser.Find("#campaign-fields").Text);
         Assert.NotEmpty(browser.FindAll("#do-cancel"));

@@ -18,17 +18,18 @@ public class CampaignKpiTests(KpiFactory factory) : IClassFixture<KpiFactory>
         var data = await factory.Data;
         await factory.WithDbAsync(async db =>
         {
-            await db.Database.ExecuteSqlRawAsync("""
-                CREATE TABLE message_deliveries (id BIGINT AUTO_INCREMENT PRIMARY KEY, member_id BIGINT NOT NULL,
-                    kind VARCHAR(32) NOT NULL, occasion_key VARCHAR(96) NOT NULL, campaign_id BIGINT NULL, channel VARCHAR(32) NOT NULL,
-                    template_id VARCHAR(64) NULL, status VARCHAR(32) NOT NULL, errcode INT NULL, msgid VARCHAR(64) NULL, reason VARCHAR(200) NULL,
-                    created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL, finished_at DATETIME(6) NULL,
-                    UNIQUE KEY ux (member_id, kind, occasion_key))
-                """);
-            async Task D(string member, long campaign, string status, string at) => await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO message_deliveries (member_id, kind, occasion_key, campaign_id, channel, status, created_at, updated_at, finished_at) " +
-                "VALUES ({0}, 'Campaign', {1}, {2}, 'OfficialAccount', {3}, {4}, {4}, {4})",
-                data.Members[member], $"c{campaign}", campaign, status, KpiData.Utc(at));
+            // The messages feature's table (merged): the rows are written as its dispatcher would leave them.
+            async Task D(string member, long campaign, string status, string at)
+            {
+                var when = KpiData.Utc(at);
+                db.MessageDeliveries.Add(new WechatLoyalty.Domain.Messaging.MessageDelivery
+                {
+                    MemberId = data.Members[member], Kind = "Campaign", OccasionKey = $"c{campaign}", CampaignId = campaign,
+                    Channel = WechatLoyalty.Domain.Messaging.DeliveryChannel.OfficialAccount,
+                    Status = Enum.Parse<WechatLoyalty.Domain.Messaging.DeliveryStatus>(status), CreatedAt = when, UpdatedAt = when, FinishedAt = when,
+                });
+                await db.SaveChangesAsync();
+            }
             await D("m1", 7, "Sent", "2026-10-09T00:00:00Z");          // m1 buys on 10 Oct: converted
             await D("m2", 7, "Sent", "2026-10-20T00:00:00Z");          // m2 buys nothing after: not converted
             await D("m5", 7, "Undeliverable", "2026-10-09T00:00:00Z");

@@ -206,16 +206,17 @@ public class KpisApiTests(KpiFactory factory) : IClassFixture<KpiFactory>
     }
 
     [Fact]
-    public async Task ReferralFunnel_AndCampaigns_SayWhatIsNotRecordedYet()
+    public async Task ReferralFunnel_AndCampaigns_CountFromTheMergedTables_WhichHoldNothingForOctober()
     {
+        // Referrals and messages are merged: their tables exist, so the steps are counted (none were seeded here).
         var referral = await GetAsync("referral-funnel", October);
         var campaigns = await GetAsync("campaign-delivery", October);
 
-        Assert.Null(Figure(referral, "Cards opened"));
+        Assert.Equal(0, Figure(referral, "Cards opened"));
         Assert.Equal(1, Figure(referral, "Joined"));
         Assert.Equal(1, Figure(referral, "First purchase"));
-        Assert.False(string.IsNullOrEmpty(referral.GetProperty("noteEn").GetString()));
-        Assert.False(campaigns.GetProperty("available").GetBoolean());
+        Assert.True(!referral.TryGetProperty("noteEn", out var note) || note.ValueKind == System.Text.Json.JsonValueKind.Null);
+        Assert.True(campaigns.GetProperty("available").GetBoolean());
         Assert.Empty(campaigns.GetProperty("table").GetProperty("rows").EnumerateArray());
     }
 

@@ -92,10 +92,12 @@ public sealed class CampaignComposeModel(
                 catch (DomainException ex)
                 {
                     // The draft is saved; say why it was not scheduled, on its own page.
-                    return Redirect($"/console/campaigns/{campaign.Id}?error={Uri.EscapeDataString(ex.Message)}");
+                    TempData["campaign-error"] = ex.Message;
+                    return Redirect($"/console/campaigns/{campaign.Id}");
                 }
             }
-            return Redirect($"/console/campaigns/{campaign.Id}?saved=1");
+            TempData["campaign-saved"] = "1";
+            return Redirect($"/console/campaigns/{campaign.Id}");
         }
         catch (DomainException ex)
         {

@@ -26,10 +26,11 @@ public sealed class CampaignDetailModel(
     public bool Can(CampaignStatus to) => Campaign is { } c && CampaignStates.CanMove(c.Status, to)
         && (to != CampaignStatus.Sending || c.Status == CampaignStatus.Paused);
 
-    public async Task<IActionResult> OnGetAsync(long id, string? error, bool saved, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
-        if (saved) Message = l["Campaign saved."];
-        Error = error is { Length: > 0 and <= 500 } ? error : null;
+        // Set by the compose page's post-redirect-get (not taken from the URL, so no one can put words on this page).
+        if (TempData["campaign-saved"] as string == "1") Message = l["Campaign saved."];
+        Error = TempData["campaign-error"] as string;
         return await LoadAsync(id, ct) ? Page() : NotFound();
     }
 
