@@ -15,6 +15,11 @@ public static class ConsoleNavigation
     [
         new("Dashboard", "/console", Policies.BackOffice),
         new("Members", "/console/members", Policies.BackOffice),
+        new("Campaigns", "/console/campaigns", Policies.Marketing),
+        new("Segments", "/console/segments", Policies.Marketing),
+        new("Message templates", "/console/templates", Policies.Marketing),
+        new("Points promotions", "/console/promotions", Policies.Marketing),
+        new("Referrals", "/console/referrals", Policies.Marketing),
         new("Clerk desk", "/console/clerk", Policies.Pos),
         new("Stores & staff", "/console/stores", Policies.StoreManagement),
         new("Programme settings", "/console/programme", Policies.Marketing),

@@ -15,6 +15,7 @@ internal static class ConsoleRegistration
         services.AddHttpContextAccessor();
         services.AddScoped<ConsoleSignIn>();
         services.AddScoped<ConsoleLocalizer>();
+        services.AddScoped<MemberSections>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/AdminConsole/Pages";

@@ -27,6 +27,14 @@ public sealed class AuditModel(LoyaltyDbContext db) : ConsolePageModel
     public List<AuditEntry> Entries { get; private set; } = [];
     public string OlderLink { get; private set; } = "";
 
+    /// <summary>The filtered page as CSV (same filters and keyset as the table shown).</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        await OnGetAsync(ct);
+        return ConsoleCsv.File("audit.csv", ["id", "at_utc", "actor", "action", "entity_type", "entity_id", "before", "after"],
+            Entries.Select(e => new object?[] { e.Id, e.At, e.Actor, e.Action, e.EntityType, e.EntityId, e.BeforeJson, e.AfterJson }));
+    }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var query = db.AuditLog.AsNoTracking();

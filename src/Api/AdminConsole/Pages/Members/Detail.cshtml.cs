@@ -13,6 +13,7 @@ using WechatLoyalty.Domain.Payments;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Domain.Programme;
 using WechatLoyalty.Jobs.Hosting;
+using WechatLoyalty.Wechat.Pay;
 
 namespace WechatLoyalty.Api.AdminConsole.Pages.Members;
 
@@ -23,7 +24,8 @@ namespace WechatLoyalty.Api.AdminConsole.Pages.Members;
 /// </summary>
 [Authorize(Policy = Policies.BackOffice)]
 public sealed class MemberDetailModel(
-    LoyaltyDbContext db, PointsLedger ledger, ProgrammeRulesStore rulesStore, IOptions<ProgrammeOptions> programme, ConsoleLocalizer l)
+    LoyaltyDbContext db, PointsLedger ledger, ProgrammeRulesStore rulesStore, IOptions<ProgrammeOptions> programme, ConsoleLocalizer l,
+    RefundService refunds, WechatPayClient pay, ILoggerFactory loggers)
     : ConsolePageModel
 {
     public const int Rows = 50;
@@ -74,6 +76,59 @@ public sealed class MemberDetailModel(
             await LoadAsync(id, ct);
             return Page();
         }
+    }
+
+    public bool CanRefund => User.IsInRole(nameof(AdminRole.Admin));
+
+    public sealed class RefundInput
+    {
+        [Required, MaxLength(64)] public string OutTradeNo { get; set; } = "";
+        [Range(0.01, 1_000_000)] public decimal AmountCny { get; set; }
+        [Required, MaxLength(RefundService.MaxReason)] public string Reason { get; set; } = "";
+        public Guid RequestId { get; set; }
+    }
+
+    /// <summary>
+    /// Refund (part of) one of this member's payments: the admin API's own handler (RefundService writes the refund
+    /// row and the audit entry, then WeChat Pay is asked), so the console and the API refuse and record alike.
+    /// </summary>
+    public async Task<IActionResult> OnPostRefundAsync(long id, RefundInput refund, CancellationToken ct)
+    {
+        if (!CanRefund) return Forbidden();
+        if (await LoadAsync(id, ct) is { } denied) return denied;
+        var payment = Payments.FirstOrDefault(p => p.OutTradeNo == refund.OutTradeNo)
+            ?? await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == id && p.OutTradeNo == refund.OutTradeNo, ct);
+        if (!ModelState.IsValid || payment is null || refund.RequestId == Guid.Empty || decimal.Round(refund.AmountCny, 2) != refund.AmountCny)
+        {
+            Error = l["Give an amount in CNY (up to two decimals) and a reason, for one of this member's payments."];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        try
+        {
+            var result = await Features.Payments.RefundsApi.Create(payment.OutTradeNo,
+                new Features.Payments.RefundsApi.RefundRequest((long)(refund.AmountCny * 100), refund.Reason.Trim(), refund.RequestId), User, refunds, pay,
+                loggers, ct);
+            switch (result.Result)
+            {
+                case Microsoft.AspNetCore.Http.HttpResults.Accepted<Features.Payments.RefundsApi.RefundResponse> accepted:
+                    TempData["adjusted"] = l.Format("Refund {0} of {1} CNY requested ({2}).", accepted.Value!.OutRefundNo,
+                        (accepted.Value.AmountFen / 100m).ToString("0.00"), accepted.Value.Status);
+                    return RedirectToPage(new { id });
+                case Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem:
+                    Error = problem.ProblemDetails.Title;
+                    Response.StatusCode = problem.StatusCode;
+                    break;
+            }
+        }
+        catch (DomainException ex)
+        {
+            Error = ex.Message;
+            Response.StatusCode = ex.Kind switch { DomainErrorKind.NotFound => 404, DomainErrorKind.Conflict => 409, _ => 400 };
+        }
+        db.ChangeTracker.Clear();
+        await LoadAsync(id, ct);
+        return Page();
     }
 
     /// <summary>Loads the member and their history; a result (404/403) when the caller may not see them.</summary>

@@ -24,6 +24,14 @@ public sealed class MembersModel(LoyaltyDbContext db, PersonalDataProtector prot
 
     public List<Row>? Results { get; private set; }
 
+    /// <summary>The same search as a CSV (same store scoping, same cap; masked phones only).</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        await OnGetAsync(ct);
+        return ConsoleCsv.File("members.csv", ["member_no", "nickname", "phone_masked", "tier", "points", "joined_at_utc", "store"],
+            (Results ?? []).Select(r => new object?[] { r.MemberNo, r.Nickname, r.PhoneMasked, r.TierCode, r.PointsBalance, r.JoinedAt, r.StoreCode }));
+    }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var q = Q?.Trim();
