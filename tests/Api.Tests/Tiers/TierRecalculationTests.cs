@@ -131,7 +131,34 @@ public class TierRecalculationTests(LoyaltyApiFactory factory) : IClassFixture<L
         foreach (var id in ids) Assert.Equal("gold", await TierAsync(id));
     }
 
-    private async Task<TierRecalculationResult> RunAsync(int window = TierRecalculation.DefaultWindow)
+    [Fact]
+    public async Task Run_ResumesAfterACrashBetweenWindows_WithEachChangeRecordedOnce()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 6; i++) ids.Add(await MemberAsync("ordinary", Now.AddMonths(-1), (Now.AddDays(-1).UtcDateTime, 500_000, 0)));
+
+        // The process dies once the window holding the first of these members has committed (the progress report
+        // after each window is where the job records how far it got); the later windows never run.
+        var crash = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(window: 2, progress: async (_, _) =>
+        {
+            if (await TierAsync(ids[0]) == "gold") throw new InvalidOperationException("killed after a window");
+        }));
+        var upgradedBeforeRestart = 0;
+        foreach (var id in ids) if (await TierAsync(id) == "gold") upgradedBeforeRestart++;
+        var resumed = await RunAsync(window: 2);
+
+        Assert.Equal("killed after a window", crash.Message);
+        Assert.InRange(upgradedBeforeRestart, 1, ids.Count - 1);
+        Assert.True(resumed.Upgraded >= ids.Count - upgradedBeforeRestart, $"{resumed.Upgraded} upgraded after the restart");
+        foreach (var id in ids)
+        {
+            Assert.Equal("gold", await TierAsync(id));
+            Assert.Equal(1, await factory.WithDbAsync(db => db.TierChanges.CountAsync(c => c.MemberId == id && c.ToTier == "gold")));
+            Assert.Equal(1, await factory.WithDbAsync(db => db.MessageOutbox.CountAsync(m => m.MemberId == id)));
+        }
+    }
+
+    private async Task<TierRecalculationResult> RunAsync(int window = TierRecalculation.DefaultWindow, Func<int, long, Task>? progress = null)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
@@ -139,7 +166,7 @@ public class TierRecalculationTests(LoyaltyApiFactory factory) : IClassFixture<L
         var recalculation = new TierRecalculation(db, new ProgrammeRulesStore(db, clock),
             new TierUpgrades(db, scope.ServiceProvider.GetRequiredService<WechatLoyalty.Domain.Points.PointsLedger>(), clock), clock,
             NullLogger<TierRecalculation>.Instance);
-        return await recalculation.RunAsync(ProgrammePresets.AccessoryName, window);
+        return await recalculation.RunAsync(ProgrammePresets.AccessoryName, window, progress);
     }
 
     private Task<string> TierAsync(long id) =>
