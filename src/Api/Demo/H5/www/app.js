@@ -235,7 +235,7 @@ async function viewPay() {
       }) });
       const order = created.order;
       result.hidden = false;
-      result.innerHTML = `<b>订单 ${esc(order.outTradeNo)}</b><p>应付 ¥${yuan(order.chargeFen)}${order.redeemedPoints ? `（积分抵扣 ${order.redeemedPoints}）` : ''}</p><p id="pay-status">正在拉起微信支付…</p>`;
+      result.innerHTML = `<b>订单 <span id="order-no">${esc(order.outTradeNo)}</span></b><p>应付 ¥${yuan(order.chargeFen)}${order.redeemedPoints ? `（积分抵扣 ${order.redeemedPoints}）` : ''}</p><p id="pay-status">正在拉起微信支付…</p>`;
       // wx.requestPayment(created.requestPayment): the simulator plays the cashier and then notifies our API.
       await sim(`pay/${encodeURIComponent(order.outTradeNo)}/pay`, {});
       document.getElementById('pay-status').textContent = '支付成功，等待积分到账…';
@@ -411,7 +411,11 @@ async function openCard(c) {
 // ---- routing ----
 function go(hash) { if (location.hash === hash) route(); else location.hash = hash; }
 const routes = { card: viewCard, pay: viewPay, messages: viewMessages, referral: viewReferral, join: viewJoin };
-async function route() {
+// One view at a time: a switch of user and a change of tab in quick succession must not let the slower,
+// older view draw over the newer one, so views render in turn.
+let routing = Promise.resolve();
+function route() { routing = routing.then(renderRoute, renderRoute); return routing; }
+async function renderRoute() {
   clearTimers();
   const name = (location.hash.replace(/^#\//, '') || 'card').split('?')[0];
   document.querySelectorAll('.tabs a').forEach(a => a.classList.toggle('active', a.dataset.tab === name));
