@@ -106,6 +106,7 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
         var message = browser.WaitFor(".msg[data-channel=mini_program]", 15);
         Assert.Contains("服务通知", message.Text);
         Assert.Contains("活动", message.Text);
+        browser.WaitUntil(() => browser.Find($"[data-template='{MpTemplate}'] .credits").Text == "0", what: "the consent used by the send");
         Shot("06-inbox");
 
         // Referral: A shares the card into the group chat (the poster is drawn from the simulator's wxacode).
@@ -144,11 +145,13 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
         var reward = await factory.WithDbAsync(db => db.Referrals.AsNoTracking().SingleAsync(r => r.RefereeMemberId == b.Id));
         Assert.Equal(reward.RewardPoints.ToString(), browser.Find("#ref-pending").Text);
         Assert.True(reward.RewardPoints > 0);
+        Script<object>("document.getElementById('friends').scrollIntoView(); return null;");
         Shot("09-reward-pending");
         Tap("#release");
         browser.WaitFor(".friend[data-status=RewardPaid]", 20);
         Assert.Equal(reward.RewardPoints.ToString(), browser.Find("#ref-paid").Text);
         Assert.Equal(ReferralStatus.RewardPaid, (await factory.WithDbAsync(db => db.Referrals.AsNoTracking().SingleAsync(r => r.Id == reward.Id))).Status);
+        Script<object>("document.getElementById('friends').scrollIntoView(); return null;");
         Shot("10-reward-paid");
         browser.Go(Demo + "#/card");
         browser.WaitUntil(() => CardPoints() == startPoints + reward.RewardPoints, what: "the reward on A's card");

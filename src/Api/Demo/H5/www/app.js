@@ -312,7 +312,8 @@ async function viewMessages() {
     }).join('');
   };
   await render();
-  state.timers.push(setInterval(() => render().catch(() => {}), 3000));
+  // A message sent uses a consent credit: the list follows it, as the inbox does.
+  state.timers.push(setInterval(() => Promise.all([render(), api('/api/members/me/subscriptions').then(renderConsent)]).catch(() => {}), 3000));
 }
 
 // ---- referral: share the card into a simulated group chat, open it there as another user ----
