@@ -67,7 +67,7 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
         var unionA = Script<string>("return localStorage.getItem('wl-demo-current')");
         var a = await MemberAsync(unionA);
         Assert.Equal((JoinSource.StoreQr, store.Id), (a.JoinSource, a.StoreId));
-        browser.WaitUntil(() => browser.Find("#code-text").Text.Length > 0, what: "the dynamic member code");
+        browser.WaitUntil(() => Text("#code-text")?.Length > 0, what: "the dynamic member code");
         Assert.True(Script<bool>("return document.getElementById('code-qr').naturalWidth > 0"), "the member code is drawn as a QR");
         Shot("02-member-card");
         var startPoints = CardPoints();
@@ -78,7 +78,7 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
         browser.Type("#amount", "300.00");
         Tap("#pay");
         browser.WaitFor("#points-arrived", 30);
-        var outTradeNo = browser.Find("#order-no").Text;
+        var outTradeNo = Text("#order-no");
         Shot("03-paid");
         browser.Go(Demo + "#/card");
         browser.WaitFor("#member-card");
@@ -97,16 +97,17 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
         // Consent: the subscription popup (accept), one credit; then a campaign message arrives in the inbox.
         browser.Go(Demo + "#/messages");
         Tap($"[data-t='{MpTemplate}'][data-d=accept]");
-        browser.WaitUntil(() => browser.FindAll($"[data-template='{MpTemplate}'] .credits").FirstOrDefault()?.Text == "1", what: "one consent credit");
+        browser.WaitUntil(() => Text($"[data-template='{MpTemplate}'] .credits") == "1", what: "one consent credit");
         Assert.NotNull(browser.WaitFor("#inbox-empty"));
         Shot("05-consent");
         var marketing = await ConsoleAccounts.SignedInClientAsync(factory, AdminRole.Marketing);
         var sent = await marketing.PostAsJsonAsync($"/api/admin/message-templates/{MessageKinds.Campaign}/test-send", new { memberNo = a.MemberNo });
         Assert.Equal("Sent", (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
-        var message = browser.WaitFor(".msg[data-channel=mini_program]", 15);
-        Assert.Contains("服务通知", message.Text);
-        Assert.Contains("活动", message.Text);
-        browser.WaitUntil(() => browser.Find($"[data-template='{MpTemplate}'] .credits").Text == "0", what: "the consent used by the send");
+        browser.WaitFor(".msg[data-channel=mini_program]", 15);
+        var message = Text(".msg[data-channel=mini_program]");
+        Assert.Contains("服务通知", message);
+        Assert.Contains("活动", message);
+        browser.WaitUntil(() => Text($"[data-template='{MpTemplate}'] .credits") == "0", what: "the consent used by the send");
         Shot("06-inbox");
 
         // Referral: A shares the card into the group chat (the poster is drawn from the simulator's wxacode).
@@ -143,13 +144,13 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
         browser.Go(Demo + "#/referral");
         browser.WaitFor(".friend[data-status=RewardPending]", 30);
         var reward = await factory.WithDbAsync(db => db.Referrals.AsNoTracking().SingleAsync(r => r.RefereeMemberId == b.Id));
-        Assert.Equal(reward.RewardPoints.ToString(), browser.Find("#ref-pending").Text);
+        Assert.Equal(reward.RewardPoints.ToString(), Text("#ref-pending"));
         Assert.True(reward.RewardPoints > 0);
         Script<object>("document.getElementById('friends').scrollIntoView(); return null;");
         Shot("09-reward-pending");
         Tap("#release");
         browser.WaitFor(".friend[data-status=RewardPaid]", 20);
-        Assert.Equal(reward.RewardPoints.ToString(), browser.Find("#ref-paid").Text);
+        Assert.Equal(reward.RewardPoints.ToString(), Text("#ref-paid"));
         Assert.Equal(ReferralStatus.RewardPaid, (await factory.WithDbAsync(db => db.Referrals.AsNoTracking().SingleAsync(r => r.Id == reward.Id))).Status);
         Script<object>("document.getElementById('friends').scrollIntoView(); return null;");
         Shot("10-reward-paid");
@@ -161,8 +162,8 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
     /// <summary>Available + pending on the card, as drawn.</summary>
     private long CardPoints()
     {
-        var points = browser.FindAll("#points").FirstOrDefault()?.Text;
-        var pending = browser.FindAll("#pending").FirstOrDefault()?.Text;
+        var points = Text("#points");
+        var pending = Text("#pending");
         return long.TryParse(points, out var p) && long.TryParse(pending, out var q) ? p + q : -1;
     }
 
@@ -173,6 +174,11 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
         browser.Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", element);
         element.Click();
     }
+
+    /// <summary>An element's text read in one script call (null when absent): the page redraws lists while it polls,
+    /// so a WebDriver element reference may go stale between finding and reading it.</summary>
+    private string? Text(string css) =>
+        (string?)browser.Driver.ExecuteScript("const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;", css);
 
     private T Script<T>(string js) => (T)browser.Driver.ExecuteScript(js)!;
 
