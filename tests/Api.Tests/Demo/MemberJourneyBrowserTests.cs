@@ -170,9 +170,20 @@ public class MemberJourneyBrowserTests(MemberJourneyBrowserTests.Factory factory
     /// <summary>Clicks once shown, scrolled to the middle: the tab bar is fixed at the bottom of the phone.</summary>
     private void Tap(string css)
     {
-        var element = browser.WaitFor(css);
-        browser.Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", element);
-        element.Click();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var element = browser.WaitFor(css);
+                browser.Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", element);
+                element.Click();
+                return;
+            }
+            catch (StaleElementReferenceException) when (attempt < 3)
+            {
+                // Redrawn by a poll between finding and clicking: find it again.
+            }
+        }
     }
 
     /// <summary>An element's text read in one script call (null when absent): the page redraws lists while it polls,
