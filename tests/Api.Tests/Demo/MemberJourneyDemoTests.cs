@@ -62,6 +62,7 @@ public class MemberJourneyDemoTests(MemberJourneyDemoTests.Factory factory) : IC
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/demo/")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync("/demo/sim/users", new { })).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/demo/api/stores")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/demo/api/referrals/release", null)).StatusCode);
         }
         finally
         {

@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using WechatLoyalty.Domain.Data;
+using WechatLoyalty.Jobs.Referrals;
 using WechatLoyalty.Wechat;
 
 namespace WechatLoyalty.Api.Demo.H5;
@@ -64,6 +66,18 @@ internal static class MemberJourneyDemo
         var group = app.MapGroup("/demo").AllowAnonymous().ExcludeFromDescription().WithTags("Demo");
         group.MapGet("/api/stores", Stores);
         group.Map("/sim/{**path}", ForwardToSimulator);
+        group.MapPost("/api/referrals/release", ReleaseReferralRewards);
+    }
+
+    /// <summary>
+    /// Runs the referral reward release job now instead of at its next quarter hour: the real job, so it pays only
+    /// rewards whose return window has closed (every pending one under the accessory preset's 0 days, none early
+    /// under the mall preset's 7).
+    /// </summary>
+    private static async Task<NoContent> ReleaseReferralRewards(ReferralJobs jobs, CancellationToken ct)
+    {
+        await jobs.ReleaseRewardsAsync(ct);
+        return TypedResults.NoContent();
     }
 
     public sealed record DemoStore(string Code, string Name, string City);
