@@ -50,12 +50,21 @@ public sealed class Browser : IDisposable
 
     public IReadOnlyCollection<IWebElement> FindAll(string css) => Driver.FindElements(By.CssSelector(css));
 
-    public IWebElement WaitFor(string css, int seconds = 20) =>
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)).Until(d => d.FindElements(By.CssSelector(css)).FirstOrDefault(e => e.Displayed)!);
+    /// <summary>
+    /// Waits for a visible element. An element found while the page is being replaced (after a form post) goes stale
+    /// under the wait; that is a reason to look again, not a failure.
+    /// </summary>
+    public IWebElement WaitFor(string css, int seconds = 20)
+    {
+        var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        return wait.Until(d => d.FindElements(By.CssSelector(css)).FirstOrDefault(e => e.Displayed)!);
+    }
 
     public void WaitUntil(Func<bool> condition, int seconds = 30, string? what = null)
     {
         var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)) { Message = what ?? "condition" };
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
         wait.Until(_ => condition());
     }
 

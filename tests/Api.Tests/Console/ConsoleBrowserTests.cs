@@ -288,7 +288,8 @@ public class ConsoleBrowserTests(ConsoleBrowserFactory factory, Browser browser)
         card.FindElement(By.Name("code")).SendKeys("U01");
         card.FindElement(By.CssSelector("input[name=name]")).SendKeys("店员甲");
         card.FindElement(By.CssSelector("form[action*=AddStaff] button")).Click();
-        Assert.Contains("店员甲", browser.WaitFor("#store-NEW01").Text);
+        // The post reloads the page: wait for the new card, not the one that was there before the click.
+        browser.WaitUntil(() => browser.Find("#store-NEW01").Text.Contains("店员甲"), what: "the new staff member on the store's card");
         Assert.Contains("staff=U01", browser.Find("#store-NEW01").FindElements(By.CssSelector("a[download]"))[1].GetAttribute("href"));
         browser.Screenshot("stores");
 
