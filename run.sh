@@ -98,11 +98,12 @@ cat <<MSG
 
   WechatLoyalty is running. Open:
     Member journey (phone)   http://127.0.0.1:$WL_API_PORT/demo/   (the mini-program, played in a browser)
+    Admin console            http://127.0.0.1:$WL_API_PORT/console   (zh-CN; English in the header)
     API reference (Scalar)   http://127.0.0.1:$WL_API_PORT/scalar
     OpenAPI document         http://127.0.0.1:$WL_API_PORT/openapi/v1.json
     Readiness                http://127.0.0.1:$WL_API_PORT/health/ready
     Programme                http://127.0.0.1:$WL_API_PORT/api/programme
-    Jobs dashboard (admin)   http://127.0.0.1:$WL_API_PORT/hangfire   (sign in first: POST /api/admin/session)
+    Jobs dashboard (admin)   http://127.0.0.1:$WL_API_PORT/hangfire   (sign in at /console first)
     WeChat simulator         http://127.0.0.1:$WL_SIM_PORT/
   Demo console accounts (password: ${Demo__AdminPassword:-demo-admin-2026}): admin, marketing, manager, clerk
   Data: $WL_DATA_DIR (MariaDB 127.0.0.1:$WL_MARIADB_PORT, Redis 127.0.0.1:$WL_REDIS_PORT)
