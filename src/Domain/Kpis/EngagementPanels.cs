@@ -2,12 +2,12 @@ namespace WechatLoyalty.Domain.Kpis;
 
 /// <summary>
 /// Referral funnel: share cards opened → joined through a card → first paid purchase (loyalty-rules.md §6, §7).
-/// Joined and first purchase come from members and payments, which exist; the card opens live in the referral
-/// feature's table (<see cref="CardOpensTable"/>), and until it exists that step is reported as not available.
+/// Joined and first purchase come from members and payments; the card opens from the referral feature's table
+/// (<see cref="CardOpensTable"/>).
 /// </summary>
 public sealed class ReferralFunnelPanel(KpiSql sql) : KpiPanel
 {
-    /// <summary>The referral feature's record of card opens (feat/referrals: one row per open, <c>opened_at</c> UTC, <c>referrer_member_id</c>).</summary>
+    /// <summary>The referral feature's record of card opens (one row per open, <c>opened_at</c> UTC, <c>referrer_member_id</c>).</summary>
     public const string CardOpensTable = "referral_card_opens";
 
     public override KpiPanelInfo Info { get; } = new("referral-funnel", "推荐转化漏斗", "Referral funnel",
@@ -24,12 +24,8 @@ public sealed class ReferralFunnelPanel(KpiSql sql) : KpiPanel
             """, ct, p))[0];
         var joined = KpiSql.Long(joinedRows[0]);
         var bought = KpiSql.Long(joinedRows[1]);
-        long? opened = null;
-        if (await sql.TableExistsAsync(CardOpensTable, ct))
-        {
-            var join = q.StoreId is null ? "" : " JOIN members r ON r.id = o.referrer_member_id AND r.store_id = @store";
-            opened = await sql.ScalarAsync<long>($"SELECT COUNT(*) FROM {CardOpensTable} o{join} WHERE o.opened_at >= @from AND o.opened_at < @to", ct, p);
-        }
+        var openJoin = q.StoreId is null ? "" : " JOIN members r ON r.id = o.referrer_member_id AND r.store_id = @store";
+        long? opened = await sql.ScalarAsync<long>($"SELECT COUNT(*) FROM {CardOpensTable} o{openJoin} WHERE o.opened_at >= @from AND o.opened_at < @to", ct, p);
         (string Zh, string En, long? Value, decimal? Rate)[] steps =
         [
             ("打开卡片", "Cards opened", opened, null),
@@ -45,9 +41,7 @@ public sealed class ReferralFunnelPanel(KpiSql sql) : KpiPanel
             ],
             new KpiTable(["步骤", "Step", "人数/次数", "相对上一步%"], ["步骤", "Step", "Count", "Of previous step %"],
                 [.. steps.Select(s => (IReadOnlyList<object?>)[s.Zh, s.En, s.Value, s.Rate])]),
-            available: true,
-            note: opened is null ? "推荐卡片打开记录尚未上线（推荐功能合并后提供），“打开卡片”暂无数据。" : null,
-            noteEn: opened is null ? "Card opens are not recorded in this deployment yet (they come with the referral feature); the first step has no data." : null);
+            available: true);
     }
 }
 
@@ -69,12 +63,6 @@ public sealed class CampaignDeliveryPanel(KpiSql sql) : KpiPanel
 
     public override async Task<KpiResult> ComputeAsync(KpiQuery q, CancellationToken ct)
     {
-        if (!await sql.TableExistsAsync(DeliveriesTable, ct))
-        {
-            return Result(q, [], [], new KpiTable(Columns, ColumnsEn, []), available: false,
-                note: "营销活动投递记录尚未上线（消息与营销活动功能合并后提供），暂无数据。",
-                noteEn: "Campaign deliveries are not recorded in this deployment yet (they come with the messages and campaigns features); no data.");
-        }
         var join = q.StoreId is null ? "" : " JOIN members m ON m.id = d.member_id AND m.store_id = @store";
         var sent = "d.status = 'Sent'";
         var rows = await sql.RowsAsync($"""

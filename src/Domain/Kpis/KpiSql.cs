@@ -116,10 +116,6 @@ public sealed class KpiSql(LoyaltyDbContext db, ProgrammeClock clock, ProgrammeR
         _ => $"({bucket} + INTERVAL 1 MONTH)",
     };
 
-    public async Task<bool> TableExistsAsync(string table, CancellationToken ct) =>
-        await ScalarAsync<long>("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = @t",
-            ct, ("@t", table)) > 0;
-
     public async Task<T> ScalarAsync<T>(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         var rows = await RowsAsync(sql, ct, parameters);

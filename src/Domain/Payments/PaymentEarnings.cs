@@ -33,13 +33,18 @@ public sealed class PaymentEarnings(
         return PointsRules.Earned(payment.PayerTotalFen - payment.RefundedFen, tier.PointsMultiplier, boost.Multiplier, boost.Compound);
     }
 
-    public async Task<(long Points, string? UpgradedTo)> ApplyAsync(Payment payment, EarningMember member, ProgrammeRules rules, CancellationToken ct)
+    /// <summary>
+    /// Credits the payment's points and upgrades the tier it reaches. <paramref name="knownPoints"/> is what the caller
+    /// already computed with <see cref="PointsAsync"/> (the recorder, for the INSERT); without it they are computed here.
+    /// </summary>
+    public async Task<(long Points, string? UpgradedTo)> ApplyAsync(
+        Payment payment, EarningMember member, ProgrammeRules rules, CancellationToken ct, long? knownPoints = null)
     {
         var memberId = member.MemberId;
         var ladder = rules.Ladder;
         var now = clock.UtcNow;
         var tier = TierOf(rules, member.TierCode);
-        var points = await PointsAsync(payment, member.TierCode, rules, ct);
+        var points = knownPoints ?? await PointsAsync(payment, member.TierCode, rules, ct);
         if (points > 0)
         {
             var pendingUntil = rules.PendingDays > 0 ? payment.PaidAt.AddDays(rules.PendingDays) : (DateTime?)null;

@@ -93,7 +93,7 @@ public sealed class PaymentRecorder(
 
         long points = 0;
         string? upgradedTo = null;
-        if (member is not null) (points, upgradedTo) = await earnings.ApplyAsync(payment, member, rules, ct);
+        if (member is not null) (points, upgradedTo) = await earnings.ApplyAsync(payment, member, rules, ct, payment.PointsEarned);
         await referrals.OnPaymentRecordedAsync(payment, rules, ct);
         logger.LogInformation("Payment {PaymentId} ({TransactionId}, {Channel}) recorded for member {MemberId}: {Points} points, tier {UpgradedTo}",
             payment.Id, paid.TransactionId, paid.Channel, memberId, points, upgradedTo ?? "unchanged");
