@@ -27,6 +27,13 @@ public sealed class MessagingOptions
     [Range(1, 3600, ErrorMessage = "Messages:OaEventSweepAfterSeconds must be 1..3600.")]
     public int OaEventSweepAfterSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Days an expiring-points reminder is still sent late when its day was missed (the job or WeChat was down):
+    /// a member should hear about expiring points a little late rather than not at all.
+    /// </summary>
+    [Range(0, 30, ErrorMessage = "Messages:ExpiryReminderCatchUpDays must be 0..30.")]
+    public int ExpiryReminderCatchUpDays { get; set; } = 3;
+
     /// <summary>The programme preset in force when no rule version was saved (the host copies Programme:Preset here).</summary>
     public string Preset { get; set; } = Programme.ProgrammePresets.AccessoryName;
 }

@@ -87,6 +87,33 @@ public class MessageJobsTests(MessageJobsTests.Factory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task ExpiryReminders_MissedDays_AreCaughtUpWithinThreeDays_NamingTheDaysLeft()
+    {
+        var (_, memberId, _) = await factory.MemberAsync(follows: true);
+        var clock = await factory.WithAsync<ProgrammeClock, ProgrammeClock>(Task.FromResult);
+        var today = clock.Today;
+        var soon = today.AddDays(40);
+        var later = today.AddDays(50);
+        await CreditAsync(memberId, 300, clock.EndOfDayUtc(soon));
+        await CreditAsync(memberId, 400, clock.EndOfDayUtc(later));
+        // The job is down on days 10–11 (soon's 30-day reminder), 20–23 (later's, longer than the catch-up) and
+        // 33–34 (soon's 7-day reminder).
+        int[] down = [10, 11, 20, 21, 22, 23, 33, 34];
+
+        foreach (var d in Enumerable.Range(0, 46).Except(down))
+            await RunRemindersAsync(today.AddDays(d));
+
+        var reminders = (await factory.DeliveriesAsync(memberId)).Where(d => d.Kind == MessageKinds.PointsExpiring)
+            .ToDictionary(d => d.OccasionKey, d => d.ValuesJson);
+        Assert.Equal(
+            new[] { ExpiryReminders.OccasionKey(soon, 30), ExpiryReminders.OccasionKey(soon, 7), ExpiryReminders.OccasionKey(later, 7) }.Order(),
+            reminders.Keys.Order());
+        Assert.Contains("\"days\":\"28\"", reminders[ExpiryReminders.OccasionKey(soon, 30)]); // sent on day 12
+        Assert.Contains("\"days\":\"5\"", reminders[ExpiryReminders.OccasionKey(soon, 7)]); // sent on day 35
+        Assert.Contains("\"days\":\"7\"", reminders[ExpiryReminders.OccasionKey(later, 7)]); // on time
+    }
+
+    [Fact]
     public async Task TierNotices_SendTheQueuedChanges_AndMarkThemProcessed_Once()
     {
         var (user, memberId, _) = await factory.MemberAsync(follows: true);

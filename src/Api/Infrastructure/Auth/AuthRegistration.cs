@@ -55,8 +55,8 @@ internal static class AuthRegistration
                 o.Events.OnRedirectToLogin = c => ConsoleOrStatus(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => ConsoleOrStatus(c, StatusCodes.Status403Forbidden);
             });
-        services.AddOptions<JwtBearerOptions>(AuthSchemes.Member).Configure<IOptions<AuthOptions>>((jwt, auth) =>
-            jwt.TokenValidationParameters = MemberTokens.ValidationParameters(auth.Value));
+        services.AddOptions<JwtBearerOptions>(AuthSchemes.Member).Configure<IOptions<AuthOptions>, TimeProvider>((jwt, auth, time) =>
+            jwt.TokenValidationParameters = MemberTokens.ValidationParameters(auth.Value, time));
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Member, p => p.AddAuthenticationSchemes(AuthSchemes.Member).RequireClaim(MemberTokens.IdentityClaim))

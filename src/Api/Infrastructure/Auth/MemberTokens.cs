@@ -24,15 +24,28 @@ public sealed class MemberTokens(LoyaltyDbContext db, IOptions<AuthOptions> opti
     public const string Audience = "mini-program";
     public const string IdentityClaim = "sub";
 
-    public static TokenValidationParameters ValidationParameters(AuthOptions options) => new()
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <remarks>
+    /// The token's lifetime is checked against the same <see cref="TimeProvider"/> that issued it: the default
+    /// validator reads the system clock, so under an injected clock (tests that cross midnight, a replayed
+    /// incident) a token would be judged by a different "now" than the one that stamped it.
+    /// </remarks>
+    public static TokenValidationParameters ValidationParameters(AuthOptions options, TimeProvider time) => new()
     {
         ValidIssuer = Issuer,
         ValidAudience = Audience,
         IssuerSigningKey = new SymmetricSecurityKey(options.MemberTokenKeyBytes),
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        ClockSkew = TimeSpan.FromSeconds(30),
+        ClockSkew = ClockSkew,
         NameClaimType = IdentityClaim,
+        LifetimeValidator = (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires, time.GetUtcNow().UtcDateTime),
     };
+
+    /// <summary>Valid from notBefore to expires, each widened by the clock skew; a token without an expiry never is.</summary>
+    public static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTime utcNow) =>
+        expires is { } end && utcNow < end.ToUniversalTime() + ClockSkew
+        && (notBefore is not { } start || utcNow >= start.ToUniversalTime() - ClockSkew);
 
     public async Task<MemberTokenPair> IssueAsync(long identityId, CancellationToken ct)
     {
