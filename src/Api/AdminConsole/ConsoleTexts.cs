@@ -88,6 +88,7 @@ public static class ConsoleTexts
         ["Rejected"] = "已拒绝", ["Failed"] = "失败",
 
         // Audit
+        ["Any action"] = "全部操作",
         ["Action"] = "操作", ["Record"] = "对象", ["Filter"] = "筛选", ["Before"] = "修改前", ["After"] = "修改后", ["Older"] = "更早",
 
         // Campaigns, segments, templates, promotions, referrals, refunds

@@ -74,7 +74,7 @@ public sealed class SegmentEditModel(
         try
         {
             var request = new SegmentsApi.SegmentRequest(Name, Description, ParseDefinition());
-            if (id is { } existing) await SegmentsApi.Update(existing, request, db, audience, programme, time, ct);
+            if (id is { } existing) await SegmentsApi.Update(existing, request, User, db, audience, programme, time, ct);
             else await SegmentsApi.Create(request, User, db, audience, programme, time, ct);
             return Redirect("/console/segments");
         }
