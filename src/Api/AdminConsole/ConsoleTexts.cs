@@ -88,6 +88,7 @@ public static class ConsoleTexts
         ["Rejected"] = "已拒绝", ["Failed"] = "失败",
 
         // Audit
+        ["Any action"] = "全部操作",
         ["Action"] = "操作", ["Record"] = "对象", ["Filter"] = "筛选", ["Before"] = "修改前", ["After"] = "修改后", ["Older"] = "更早",
 
         // Campaigns, segments, templates, promotions, referrals, refunds
@@ -155,6 +156,21 @@ public static class ConsoleTexts
         ["Segment deleted."] = "人群分组已删除。",
         ["A campaign uses this segment; it cannot be deleted."] = "该人群已被营销活动使用，无法删除。",
         ["Edit segment"] = "编辑人群",
+        // Segment form (segment-builder.js)
+        ["Audience rules"] = "人群规则", ["Members matching"] = "会员需满足", ["all of these rules (AND)"] = "以下全部规则（且）",
+        ["any of these rules (OR)"] = "以下任一规则（或）", ["Add a rule"] = "添加规则", ["Add a group"] = "添加规则组", ["Remove"] = "删除",
+        ["Group matching"] = "规则组满足", ["Advanced: the definition as JSON"] = "高级：以 JSON 编辑规则",
+        ["This definition has groups inside groups, more than the form shows; edit it as JSON below."] = "该规则含多层嵌套分组，表单无法展示，请在下方以 JSON 编辑。",
+        ["The JSON below is not valid; fix it, or build the rules again with the form."] = "下方 JSON 格式有误：请修正，或用表单重新设置规则。",
+        ["Build the rules again"] = "重新设置规则",
+        ["Join store"] = "入会门店", ["Last purchase"] = "最近消费", ["Net spend"] = "净消费额", ["Orders"] = "订单数",
+        ["Points balance"] = "积分余额", ["Points expiring"] = "即将过期积分", ["Birthday month"] = "生日月份", ["Lifecycle stage"] = "生命周期阶段",
+        ["Follows the official account"] = "关注公众号", ["Referred friends"] = "推荐好友数",
+        ["is one of"] = "属于", ["between"] = "介于", ["on or after"] = "不早于", ["on or before"] = "不晚于", ["within the last"] = "最近",
+        ["not within the last"] = "最近未消费", ["at least"] = "至少", ["at most"] = "至多", ["is"] = "为",
+        ["at least … points expiring before"] = "至少 … 积分在此日期前过期", ["days"] = "天", ["days ago"] = "天前", ["CNY"] = "元",
+        ["in the last"] = "统计最近", ["points"] = "积分", ["Yes"] = "是", ["No"] = "否", ["and"] = "至", ["before"] = "早于",
+        ["new"] = "新会员", ["active"] = "活跃", ["dormant"] = "沉睡", ["lost"] = "流失",
         ["Definition (JSON)"] = "条件（JSON）",
         ["Preview audience"] = "预估人数",
         ["Examples"] = "示例",

@@ -57,6 +57,28 @@ public static class AuditActions
     public const string StaffUpdate = "staff.update";
     public const string RefundRequest = "refund.request";
     public const string MemberImport = "members.import";
+    public const string StoreOaQrCode = "store.oa_qrcode";
+    public const string PosPurchase = "pos.purchase";
+    public const string CampaignCreate = "campaign.create";
+    public const string CampaignUpdate = "campaign.update";
+    public const string CampaignSchedule = "campaign.schedule";
+    public const string CampaignUnschedule = "campaign.unschedule";
+    public const string CampaignPause = "campaign.pause";
+    public const string CampaignResume = "campaign.resume";
+    public const string CampaignCancel = "campaign.cancel";
+    public const string SegmentCreate = "segment.create";
+    public const string SegmentUpdate = "segment.update";
+    public const string SegmentDelete = "segment.delete";
+    public const string TemplateSave = "template.save";
+    public const string TemplateDelete = "template.delete";
+    public const string TemplateTestSend = "template.test_send";
+    public const string PromotionCreate = "promotion.create";
+    public const string PromotionCancel = "promotion.cancel";
+
+    /// <summary>Every action above (read by reflection once), for the audit page's filter list.</summary>
+    public static readonly IReadOnlyList<string> All = typeof(AuditActions)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
 }
 
 public static class AuditTrail

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 
@@ -11,7 +12,8 @@ public sealed record CampaignDraft(
 
 /// <summary>
 /// Campaign changes made by people. Status moves are conditional updates (WHERE status = the state read), so a move
-/// that races with the fan-out or another user either wins or is a 409, never a lost update.
+/// that races with the fan-out or another user either wins or is a 409, never a lost update. Each change writes its
+/// audit entry (the acting console user, the campaign before and after) in the same transaction.
 /// </summary>
 public sealed class CampaignCommands(LoyaltyDbContext db, ProgrammeClock clock)
 {
@@ -19,8 +21,9 @@ public sealed class CampaignCommands(LoyaltyDbContext db, ProgrammeClock clock)
     public const decimal DefaultHoldoutPercent = 5m;
     public const int MaxRewardPoints = 100_000;
 
-    public async Task<Campaign> CreateAsync(CampaignDraft draft, string? actor, CancellationToken ct)
+    public async Task<Campaign> CreateAsync(CampaignDraft draft, string actor, CancellationToken ct)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var now = clock.UtcNow.UtcDateTime;
         var campaign = new Campaign
         {
@@ -28,71 +31,104 @@ public sealed class CampaignCommands(LoyaltyDbContext db, ProgrammeClock clock)
             CreatedAt = now, UpdatedAt = now,
         };
         await ApplyAsync(campaign, draft, ct);
-        db.Campaigns.Add(campaign);
-        await db.SaveChangesAsync(ct);
-        return campaign;
+        // The audit entry names the new id: both inserts in one transaction, so neither exists without the other.
+        return await db.ExecuteAsync(async token =>
+        {
+            db.Campaigns.Add(campaign);
+            await db.SaveChangesAsync(token);
+            db.AuditLog.Add(AuditEntry.Create(actor, AuditActions.CampaignCreate, "campaign", campaign.Id, null, Snapshot(campaign), now));
+            await db.SaveChangesAsync(token);
+            return campaign;
+        }, ct);
     }
 
-    public async Task<Campaign> UpdateAsync(long id, CampaignDraft draft, CancellationToken ct)
+    public async Task<Campaign> UpdateAsync(long id, CampaignDraft draft, string actor, CancellationToken ct)
     {
-        var campaign = await db.Campaigns.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw NotFound();
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw NotFound();
         if (campaign.Status != CampaignStatus.Draft)
             throw new DomainException("campaign.not_draft", "Only a draft campaign can be edited; unschedule it first.", DomainErrorKind.Conflict);
+        var before = Snapshot(campaign);
         await ApplyAsync(campaign, draft, ct);
         campaign.UpdatedAt = clock.UtcNow.UtcDateTime;
-        var saved = await db.Campaigns.Where(c => c.Id == id && c.Status == CampaignStatus.Draft).ExecuteUpdateAsync(s => s
+        return await db.ExecuteAsync(async token =>
+        {
+            var saved = await db.Campaigns.Where(c => c.Id == id && c.Status == CampaignStatus.Draft).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.Name, campaign.Name).SetProperty(c => c.SegmentId, campaign.SegmentId)
             .SetProperty(c => c.MessageKind, campaign.MessageKind).SetProperty(c => c.TemplateId, campaign.TemplateId)
             .SetProperty(c => c.Page, campaign.Page).SetProperty(c => c.FieldsJson, campaign.FieldsJson)
             .SetProperty(c => c.RewardPoints, campaign.RewardPoints).SetProperty(c => c.HoldoutBasisPoints, campaign.HoldoutBasisPoints)
-            .SetProperty(c => c.UpdatedAt, campaign.UpdatedAt), ct);
-        if (saved == 0) throw Raced();
-        return campaign;
+            .SetProperty(c => c.UpdatedAt, campaign.UpdatedAt), token);
+            if (saved == 0) throw Raced();
+            db.AuditLog.Add(AuditEntry.Create(actor, AuditActions.CampaignUpdate, "campaign", id, before, Snapshot(campaign), campaign.UpdatedAt));
+            await db.SaveChangesAsync(token);
+            return campaign;
+        }, ct);
     }
 
     /// <summary>Draft → scheduled, to send at <paramref name="at"/> or now; the time may not be in the past.</summary>
-    public async Task<Campaign> ScheduleAsync(long id, DateTime? at, CancellationToken ct)
+    public async Task<Campaign> ScheduleAsync(long id, DateTime? at, string actor, CancellationToken ct)
     {
         var now = clock.UtcNow.UtcDateTime;
         if (at is { } when && when < now.AddMinutes(-1))
             throw new DomainException("campaign.past", "A campaign cannot be scheduled in the past; leave 'at' empty to send now.");
         var sendAt = at ?? now;
-        return await MoveAsync(id, CampaignStatus.Scheduled, q => q.ExecuteUpdateAsync(s => s
+        return await MoveAsync(id, CampaignStatus.Scheduled, AuditActions.CampaignSchedule, actor, (q, token) => q.ExecuteUpdateAsync(s => s
             .SetProperty(c => c.Status, CampaignStatus.Scheduled).SetProperty(c => c.ScheduledAt, sendAt)
-            .SetProperty(c => c.NextRunAt, sendAt).SetProperty(c => c.UpdatedAt, now), ct), ct);
+            .SetProperty(c => c.NextRunAt, sendAt).SetProperty(c => c.UpdatedAt, now), token), ct);
     }
 
-    public Task<Campaign> UnscheduleAsync(long id, CancellationToken ct) => SimpleMoveAsync(id, CampaignStatus.Draft, ct);
+    public Task<Campaign> UnscheduleAsync(long id, string actor, CancellationToken ct) =>
+        SimpleMoveAsync(id, CampaignStatus.Draft, AuditActions.CampaignUnschedule, actor, ct);
 
-    public Task<Campaign> PauseAsync(long id, CancellationToken ct) => SimpleMoveAsync(id, CampaignStatus.Paused, ct);
+    public Task<Campaign> PauseAsync(long id, string actor, CancellationToken ct) =>
+        SimpleMoveAsync(id, CampaignStatus.Paused, AuditActions.CampaignPause, actor, ct);
 
-    public Task<Campaign> ResumeAsync(long id, CancellationToken ct) => SimpleMoveAsync(id, CampaignStatus.Sending, ct, onlyFrom: CampaignStatus.Paused);
+    public Task<Campaign> ResumeAsync(long id, string actor, CancellationToken ct) =>
+        SimpleMoveAsync(id, CampaignStatus.Sending, AuditActions.CampaignResume, actor, ct, onlyFrom: CampaignStatus.Paused);
 
-    public Task<Campaign> CancelAsync(long id, CancellationToken ct) => SimpleMoveAsync(id, CampaignStatus.Cancelled, ct, finished: true);
+    public Task<Campaign> CancelAsync(long id, string actor, CancellationToken ct) =>
+        SimpleMoveAsync(id, CampaignStatus.Cancelled, AuditActions.CampaignCancel, actor, ct, finished: true);
 
-    private Task<Campaign> SimpleMoveAsync(long id, CampaignStatus to, CancellationToken ct, CampaignStatus? onlyFrom = null, bool finished = false)
+    private Task<Campaign> SimpleMoveAsync(long id, CampaignStatus to, string action, string actor, CancellationToken ct,
+        CampaignStatus? onlyFrom = null, bool finished = false)
     {
         var now = clock.UtcNow.UtcDateTime;
         return finished
-            ? MoveAsync(id, to, q => q.ExecuteUpdateAsync(s => s
+            ? MoveAsync(id, to, action, actor, (q, token) => q.ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, to).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.FinishedAt, now)
-                .SetProperty(c => c.NextRunAt, (DateTime?)null), ct), ct, onlyFrom)
-            : MoveAsync(id, to, q => q.ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to).SetProperty(c => c.UpdatedAt, now), ct), ct, onlyFrom);
+                .SetProperty(c => c.NextRunAt, (DateTime?)null), token), ct, onlyFrom)
+            : MoveAsync(id, to, action, actor, (q, token) => q.ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to).SetProperty(c => c.UpdatedAt, now), token),
+                ct, onlyFrom);
     }
 
-    private async Task<Campaign> MoveAsync(long id, CampaignStatus to, Func<IQueryable<Campaign>, Task<int>> update, CancellationToken ct,
-        CampaignStatus? onlyFrom = null)
+    private async Task<Campaign> MoveAsync(long id, CampaignStatus to, string action, string actor,
+        Func<IQueryable<Campaign>, CancellationToken, Task<int>> update, CancellationToken ct, CampaignStatus? onlyFrom = null)
     {
-        var current = await db.Campaigns.AsNoTracking().Where(c => c.Id == id).Select(c => (CampaignStatus?)c.Status).SingleOrDefaultAsync(ct)
-            ?? throw NotFound();
-        // Resume is the people's way back to sending; the fan-out alone moves scheduled → sending.
-        if (onlyFrom is { } required && current != required)
-            throw new DomainException("campaign.illegal_transition", $"Only a paused campaign can be resumed; this one is {current.ToString().ToLowerInvariant()}.",
-                DomainErrorKind.Conflict);
-        CampaignStates.Require(current, to);
-        if (await update(db.Campaigns.Where(c => c.Id == id && c.Status == current)) == 0) throw Raced();
-        return await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == id, ct);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        return await db.ExecuteAsync(async token =>
+        {
+            var before = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, token) ?? throw NotFound();
+            var current = before.Status;
+            // Resume is the people's way back to sending; the fan-out alone moves scheduled → sending.
+            if (onlyFrom is { } required && current != required)
+                throw new DomainException("campaign.illegal_transition",
+                    $"Only a paused campaign can be resumed; this one is {current.ToString().ToLowerInvariant()}.", DomainErrorKind.Conflict);
+            CampaignStates.Require(current, to);
+            if (await update(db.Campaigns.Where(c => c.Id == id && c.Status == current), token) == 0) throw Raced();
+            var after = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == id, token);
+            db.AuditLog.Add(AuditEntry.Create(actor, action, "campaign", id, Snapshot(before), Snapshot(after), after.UpdatedAt));
+            await db.SaveChangesAsync(token);
+            return after;
+        }, ct);
     }
+
+    /// <summary>What the audit trail keeps of a campaign: what people set and its state, not the fan-out's bookkeeping.</summary>
+    private static object Snapshot(Campaign c) => new
+    {
+        c.Name, c.SegmentId, c.MessageKind, c.TemplateId, c.Page, Fields = CampaignFields.Deserialize(c.FieldsJson), c.RewardPoints,
+        HoldoutPercent = c.HoldoutBasisPoints / 100m, Status = c.Status.ToString(), c.ScheduledAt,
+    };
 
     private async Task ApplyAsync(Campaign campaign, CampaignDraft draft, CancellationToken ct)
     {

@@ -57,14 +57,16 @@ public sealed class CampaignDeliveryPanel(KpiSql sql) : KpiPanel
     public const int ConversionDays = 7;
 
     public override KpiPanelInfo Info { get; } = new("campaign-delivery", "营销活动送达与转化", "Campaign delivery and conversion",
-        "按营销活动统计期间内创建的消息投递记录：目标人数、已发送、发送失败、无法送达（无关注且无订阅授权）；转化＝已发送且会员在消息发出后 7 天内有有效消费；转化率＝转化 ÷ 已发送。选择门店时按会员的入会门店。",
-        "Per campaign, the message deliveries created in the period: targeted, sent, failed, undeliverable (neither following the official account nor a subscription consent); converted = sent and the member made a paid purchase within 7 days after the message; conversion rate = converted ÷ sent. A store filter uses the members' join store.",
+        "按营销活动统计期间内创建的消息投递记录：目标人数、已发送（微信已接收，含已确认送达）、发送失败、无法送达（无关注且无订阅授权）；转化＝已发送且会员在消息发出后 7 天内有有效消费；转化率＝转化 ÷ 已发送。选择门店时按会员的入会门店。",
+        "Per campaign, the message deliveries created in the period: targeted, sent (accepted by WeChat, including those it reported delivered), failed, undeliverable (neither following the official account nor a subscription consent); converted = sent and the member made a paid purchase within 7 days after the message; conversion rate = converted ÷ sent. A store filter uses the members' join store.",
         "count", "bar");
 
     public override async Task<KpiResult> ComputeAsync(KpiQuery q, CancellationToken ct)
     {
         var join = q.StoreId is null ? "" : " JOIN members m ON m.id = d.member_id AND m.store_id = @store";
-        var sent = "d.status = 'Sent'";
+        // Sent = WeChat accepted it: still 'Sent', or 'Delivered' once the OA's TEMPLATESENDJOBFINISH reported success
+        // (a reported failure turns it 'Failed'). Counting 'Sent' alone lost every delivered OA message.
+        var sent = $"d.status IN ('{nameof(Messaging.DeliveryStatus.Sent)}', '{nameof(Messaging.DeliveryStatus.Delivered)}')";
         var rows = await sql.RowsAsync($"""
             SELECT d.campaign_id, COUNT(*), SUM({sent}), SUM(d.status = 'Failed'), SUM(d.status = 'Undeliverable'),
                    SUM({sent} AND EXISTS (SELECT 1 FROM payments p WHERE p.member_id = d.member_id

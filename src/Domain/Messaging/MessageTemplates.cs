@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 
@@ -13,7 +14,10 @@ public sealed record TemplateDefinition(
     string? Page,
     bool Enabled = true);
 
-/// <summary>The template registry: one entry per kind, validated when saved so a send never fails on our data.</summary>
+/// <summary>
+/// The template registry: one entry per kind, validated when saved so a send never fails on our data. Saves and
+/// deletes are audited (who, the entry before and after) in the same transaction.
+/// </summary>
 public sealed class MessageTemplates(LoyaltyDbContext db, ProgrammeClock clock)
 {
     public Task<List<MessageTemplate>> ListAsync(CancellationToken ct) =>
@@ -24,13 +28,15 @@ public sealed class MessageTemplates(LoyaltyDbContext db, ProgrammeClock clock)
         ?? throw new DomainException("messages.template_unknown", $"No template is registered for {kind}.", DomainErrorKind.NotFound);
 
     /// <summary>Creates or replaces the entry of <paramref name="kind"/>; returns it and whether it was new.</summary>
-    public async Task<(MessageTemplate Template, bool Created)> SaveAsync(string kind, TemplateDefinition definition, string? actor, CancellationToken ct)
+    public async Task<(MessageTemplate Template, bool Created)> SaveAsync(string kind, TemplateDefinition definition, string actor, CancellationToken ct)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         kind = RequireKind(kind);
         Validate(kind, definition);
         var now = clock.UtcNow.UtcDateTime;
         var template = await db.MessageTemplates.SingleOrDefaultAsync(t => t.Kind == kind, ct);
         var created = template is null;
+        var before = template is null ? null : Snapshot(template);
         template ??= db.MessageTemplates.Add(new MessageTemplate { Kind = kind, CreatedAt = now }).Entity;
         template.OaTemplateId = definition.OaTemplateId;
         template.OaFieldsJson = TemplateFields.Serialize(definition.OaTemplateId is null ? new Dictionary<string, string>() : definition.OaFields!);
@@ -40,6 +46,7 @@ public sealed class MessageTemplates(LoyaltyDbContext db, ProgrammeClock clock)
         template.Enabled = definition.Enabled;
         template.UpdatedBy = actor;
         template.UpdatedAt = now;
+        db.AuditLog.Add(AuditEntry.Create(actor, AuditActions.TemplateSave, "message_template", kind, before, Snapshot(template), now));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -51,12 +58,26 @@ public sealed class MessageTemplates(LoyaltyDbContext db, ProgrammeClock clock)
         return (template, created);
     }
 
-    public async Task DeleteAsync(string kind, CancellationToken ct)
+    public async Task DeleteAsync(string kind, string actor, CancellationToken ct)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         kind = RequireKind(kind);
-        if (await db.MessageTemplates.Where(t => t.Kind == kind).ExecuteDeleteAsync(ct) == 0)
-            throw new DomainException("messages.template_unknown", $"No template is registered for {kind}.", DomainErrorKind.NotFound);
+        await db.ExecuteAsync(async token =>
+        {
+            var existing = await db.MessageTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Kind == kind, token);
+            if (existing is null || await db.MessageTemplates.Where(t => t.Kind == kind).ExecuteDeleteAsync(token) == 0)
+                throw new DomainException("messages.template_unknown", $"No template is registered for {kind}.", DomainErrorKind.NotFound);
+            db.AuditLog.Add(AuditEntry.Create(actor, AuditActions.TemplateDelete, "message_template", kind, Snapshot(existing), null, clock.UtcNow.UtcDateTime));
+            return await db.SaveChangesAsync(token);
+        }, ct);
     }
+
+    /// <summary>An entry as the audit trail keeps it (field mappings as JSON objects, not escaped strings).</summary>
+    private static object Snapshot(MessageTemplate t) => new
+    {
+        t.Kind, t.OaTemplateId, OaFields = TemplateFields.Parse(t.OaFieldsJson), t.MpTemplateId, MpFields = TemplateFields.Parse(t.MpFieldsJson),
+        t.Page, t.Enabled,
+    };
 
     public static void Validate(string kind, TemplateDefinition d)
     {

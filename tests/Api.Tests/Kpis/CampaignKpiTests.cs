@@ -13,7 +13,7 @@ namespace WechatLoyalty.Api.Tests.Kpis;
 public class CampaignKpiTests(KpiFactory factory) : IClassFixture<KpiFactory>
 {
     [Fact]
-    public async Task CampaignDelivery_CountsStatusesAndPurchasesWithinSevenDays()
+    public async Task CampaignDelivery_CountsStatusesAndPurchasesWithinSevenDays_DeliveredCountingAsSent()
     {
         var data = await factory.Data;
         await factory.WithDbAsync(async db =>
@@ -23,7 +23,8 @@ public class CampaignKpiTests(KpiFactory factory) : IClassFixture<KpiFactory>
                 MemberId = data.Members[member], Kind = MessageKinds.Campaign, OccasionKey = $"campaign:{campaign}", CampaignId = campaign,
                 Channel = DeliveryChannel.OfficialAccount, Status = status, CreatedAt = KpiData.Utc(at), UpdatedAt = KpiData.Utc(at), FinishedAt = KpiData.Utc(at),
             });
-            D("m1", 7, DeliveryStatus.Sent, "2026-10-09T00:00:00Z");          // m1 buys on 10 Oct: converted
+            // Delivered (the OA's TEMPLATESENDJOBFINISH said success) was sent first: it counts as sent, and m1 buys on 10 Oct: converted.
+            D("m1", 7, DeliveryStatus.Delivered, "2026-10-09T00:00:00Z");
             D("m2", 7, DeliveryStatus.Sent, "2026-10-20T00:00:00Z");          // m2 buys nothing after: not converted
             D("m5", 7, DeliveryStatus.Undeliverable, "2026-10-09T00:00:00Z");
             D("m6", 7, DeliveryStatus.Failed, "2026-10-09T00:00:00Z");

@@ -13,11 +13,7 @@ public sealed class AuditModel(LoyaltyDbContext db) : ConsolePageModel
 {
     public const int PageSize = 100;
 
-    public static readonly string[] KnownActions =
-    [
-        AuditActions.PointsAdjust, AuditActions.ProgrammeVersionCreate, AuditActions.StoreCreate, AuditActions.StoreUpdate,
-        AuditActions.StaffCreate, AuditActions.StaffUpdate, AuditActions.RefundRequest, AuditActions.MemberImport,
-    ];
+    public static IReadOnlyList<string> KnownActions => AuditActions.All;
 
     [BindProperty(SupportsGet = true, Name = "action")] public string? ActionFilter { get; set; }
     [BindProperty(SupportsGet = true, Name = "actor")] public string? ActorFilter { get; set; }

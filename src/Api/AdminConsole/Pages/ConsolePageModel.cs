@@ -9,7 +9,7 @@ namespace WechatLoyalty.Api.AdminConsole.Pages;
 public abstract class ConsolePageModel : PageModel
 {
     /// <summary>The console user name: the audit trail's actor.</summary>
-    protected string Actor => User.Identity?.Name ?? "?";
+    protected string Actor => User.ConsoleActor();
 
     /// <summary>Null for admins and marketing (all stores); the own store id for store managers and clerks.</summary>
     protected long? OnlyStore => User.RestrictedStoreId();

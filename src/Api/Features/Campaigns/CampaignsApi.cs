@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Infrastructure.Auth;
 using WechatLoyalty.Domain.Campaigns;
 using WechatLoyalty.Domain.Data;
@@ -56,36 +57,36 @@ internal static class CampaignsApi
 
     internal static async Task<Created<CampaignResponse>> Create(CampaignRequest request, ClaimsPrincipal user, CampaignCommands commands, CancellationToken ct)
     {
-        var campaign = await commands.CreateAsync(request.ToDraft(), user.Identity?.Name, ct);
+        var campaign = await commands.CreateAsync(request.ToDraft(), user.ConsoleActor(), ct);
         return TypedResults.Created($"/api/admin/campaigns/{campaign.Id}", ToResponse(campaign));
     }
 
-    internal static async Task<Ok<CampaignResponse>> Update(long id, CampaignRequest request, CampaignCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ToResponse(await commands.UpdateAsync(id, request.ToDraft(), ct)));
+    internal static async Task<Ok<CampaignResponse>> Update(long id, CampaignRequest request, ClaimsPrincipal user, CampaignCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ToResponse(await commands.UpdateAsync(id, request.ToDraft(), user.ConsoleActor(), ct)));
 
     internal static async Task<Ok<CampaignResponse>> Schedule(
-        long id, ScheduleRequest? request, CampaignCommands commands, IBackgroundJobClient jobs, CancellationToken ct)
+        long id, ScheduleRequest? request, ClaimsPrincipal user, CampaignCommands commands, IBackgroundJobClient jobs, CancellationToken ct)
     {
-        var campaign = await commands.ScheduleAsync(id, request?.At?.UtcDateTime, ct);
+        var campaign = await commands.ScheduleAsync(id, request?.At?.UtcDateTime, user.ConsoleActor(), ct);
         CampaignJobs.Enqueue(jobs, campaign.Id, campaign.ScheduledAt);
         return TypedResults.Ok(ToResponse(campaign));
     }
 
-    internal static async Task<Ok<CampaignResponse>> Unschedule(long id, CampaignCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ToResponse(await commands.UnscheduleAsync(id, ct)));
+    internal static async Task<Ok<CampaignResponse>> Unschedule(long id, ClaimsPrincipal user, CampaignCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ToResponse(await commands.UnscheduleAsync(id, user.ConsoleActor(), ct)));
 
-    internal static async Task<Ok<CampaignResponse>> Pause(long id, CampaignCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ToResponse(await commands.PauseAsync(id, ct)));
+    internal static async Task<Ok<CampaignResponse>> Pause(long id, ClaimsPrincipal user, CampaignCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ToResponse(await commands.PauseAsync(id, user.ConsoleActor(), ct)));
 
-    internal static async Task<Ok<CampaignResponse>> Resume(long id, CampaignCommands commands, IBackgroundJobClient jobs, CancellationToken ct)
+    internal static async Task<Ok<CampaignResponse>> Resume(long id, ClaimsPrincipal user, CampaignCommands commands, IBackgroundJobClient jobs, CancellationToken ct)
     {
-        var campaign = await commands.ResumeAsync(id, ct);
+        var campaign = await commands.ResumeAsync(id, user.ConsoleActor(), ct);
         CampaignJobs.Enqueue(jobs, campaign.Id, null);
         return TypedResults.Ok(ToResponse(campaign));
     }
 
-    internal static async Task<Ok<CampaignResponse>> Cancel(long id, CampaignCommands commands, CancellationToken ct) =>
-        TypedResults.Ok(ToResponse(await commands.CancelAsync(id, ct)));
+    internal static async Task<Ok<CampaignResponse>> Cancel(long id, ClaimsPrincipal user, CampaignCommands commands, CancellationToken ct) =>
+        TypedResults.Ok(ToResponse(await commands.CancelAsync(id, user.ConsoleActor(), ct)));
 
     internal static async Task<Ok<CampaignResult>> Results(long id, CampaignResults results, CancellationToken ct) =>
         TypedResults.Ok(await results.GetAsync(id, ct));

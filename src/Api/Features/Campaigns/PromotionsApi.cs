@@ -4,7 +4,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Infrastructure.Auth;
+using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Campaigns.Promotions;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
@@ -16,6 +18,7 @@ namespace WechatLoyalty.Api.Features.Campaigns;
 /// <summary>
 /// Points promotions (marketing): double-points days by date range, stores and tiers, applied by the payment
 /// earning code. Not edited once created (points already earned under them must stay explainable): cancel and create.
+/// Both are audited (the console user, before and after) in the change's transaction; the console page calls these.
 /// </summary>
 internal static class PromotionsApi
 {
@@ -62,23 +65,34 @@ internal static class PromotionsApi
         if (tiers.Where(t => !ladder.Tiers.Any(x => string.Equals(x.Code, t, StringComparison.OrdinalIgnoreCase))).ToList() is { Count: > 0 } unknownTiers)
             throw Invalid($"Unknown tier code(s): {string.Join(", ", unknownTiers)}.");
 
+        var actor = user.ConsoleActor();
         var promotion = new PointsPromotion
         {
             Name = name, StartsOn = starts, EndsOn = ends, StoreIdsJson = JsonSerializer.Serialize(stores), TierCodesJson = JsonSerializer.Serialize(tiers),
-            Multiplier = multiplier, Compound = request.Compound ?? false, CreatedBy = user.Identity?.Name, CreatedAt = clock.UtcNow.UtcDateTime,
+            Multiplier = multiplier, Compound = request.Compound ?? false, CreatedBy = actor, CreatedAt = clock.UtcNow.UtcDateTime,
         };
-        db.PointsPromotions.Add(promotion);
-        await db.SaveChangesAsync(ct);
+        await db.ExecuteAsync(async token =>
+        {
+            db.PointsPromotions.Add(promotion);
+            await db.SaveChangesAsync(token);
+            db.AuditLog.Add(AuditEntry.Create(actor, AuditActions.PromotionCreate, "promotion", promotion.Id, null, ToResponse(promotion), promotion.CreatedAt));
+            await db.SaveChangesAsync(token);
+            return promotion.Id;
+        }, ct);
         cache.Invalidate();
         return TypedResults.Created($"/api/admin/promotions/{promotion.Id}", ToResponse(promotion));
     }
 
-    internal static async Task<Ok<PromotionResponse>> Cancel(long id, LoyaltyDbContext db, ProgrammeClock clock, PromotionCache cache, CancellationToken ct)
+    internal static async Task<Ok<PromotionResponse>> Cancel(
+        long id, ClaimsPrincipal user, LoyaltyDbContext db, ProgrammeClock clock, PromotionCache cache, CancellationToken ct)
     {
         var promotion = await db.PointsPromotions.SingleOrDefaultAsync(p => p.Id == id, ct)
             ?? throw new DomainException("promotion.not_found", "No such promotion.", DomainErrorKind.NotFound);
         if (promotion.CancelledAt is not null) throw new DomainException("promotion.cancelled", "The promotion is already cancelled.", DomainErrorKind.Conflict);
+        var before = ToResponse(promotion);
         promotion.CancelledAt = clock.UtcNow.UtcDateTime;
+        db.AuditLog.Add(AuditEntry.Create(user.ConsoleActor(), AuditActions.PromotionCancel, "promotion", id, before, ToResponse(promotion),
+            promotion.CancelledAt.Value));
         await db.SaveChangesAsync(ct);
         cache.Invalidate();
         return TypedResults.Ok(ToResponse(promotion));

@@ -4,7 +4,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Infrastructure.Auth;
+using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Campaigns.Segments;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
@@ -14,7 +16,9 @@ namespace WechatLoyalty.Api.Features.Campaigns;
 
 /// <summary>
 /// Saved segments (marketing): a name and a strictly validated definition (see SegmentParser: unknown fields are a
-/// 400), and the audience size counted by the database, for a saved segment or a definition being edited.
+/// 400), and the audience size counted by the database, for a saved segment or a definition being edited. Every
+/// change is audited (the console user, the segment before and after) in the same transaction as the change; the
+/// console's segment pages save through these same methods.
 /// </summary>
 internal static class SegmentsApi
 {
@@ -53,38 +57,50 @@ internal static class SegmentsApi
     {
         var (name, definition) = await CheckAsync(request, audience, programme.Value.Preset, ct);
         await RequireUniqueNameAsync(db, name, null, ct);
+        var actor = user.ConsoleActor();
         var now = time.GetUtcNow().UtcDateTime;
         var segment = new Segment
         {
-            Name = name, Description = request.Description?.Trim(), DefinitionJson = definition, CreatedBy = user.Identity?.Name,
+            Name = name, Description = request.Description?.Trim(), DefinitionJson = definition, CreatedBy = actor,
             CreatedAt = now, UpdatedAt = now,
         };
-        db.Segments.Add(segment);
-        await db.SaveChangesAsync(ct);
+        // The audit entry names the new id: both inserts in one transaction.
+        await db.ExecuteAsync(async token =>
+        {
+            db.Segments.Add(segment);
+            await db.SaveChangesAsync(token);
+            db.AuditLog.Add(AuditEntry.Create(actor, AuditActions.SegmentCreate, "segment", segment.Id, null, Snapshot(segment), now));
+            await db.SaveChangesAsync(token);
+            return segment.Id;
+        }, ct);
         return TypedResults.Created($"/api/admin/segments/{segment.Id}", ToResponse(segment));
     }
 
     internal static async Task<Ok<SegmentResponse>> Update(
-        long id, SegmentRequest request, LoyaltyDbContext db, SegmentAudience audience, IOptions<ProgrammeOptions> programme, TimeProvider time,
-        CancellationToken ct)
+        long id, SegmentRequest request, ClaimsPrincipal user, LoyaltyDbContext db, SegmentAudience audience, IOptions<ProgrammeOptions> programme,
+        TimeProvider time, CancellationToken ct)
     {
         var segment = await FindAsync(db, id, ct, tracked: true);
         var (name, definition) = await CheckAsync(request, audience, programme.Value.Preset, ct);
         await RequireUniqueNameAsync(db, name, id, ct);
+        var before = Snapshot(segment);
         segment.Name = name;
         segment.Description = request.Description?.Trim();
         segment.DefinitionJson = definition;
         segment.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        db.AuditLog.Add(AuditEntry.Create(user.ConsoleActor(), AuditActions.SegmentUpdate, "segment", id, before, Snapshot(segment), segment.UpdatedAt));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(segment));
     }
 
-    internal static async Task<NoContent> Delete(long id, LoyaltyDbContext db, CancellationToken ct)
+    internal static async Task<NoContent> Delete(long id, ClaimsPrincipal user, LoyaltyDbContext db, TimeProvider time, CancellationToken ct)
     {
         var segment = await FindAsync(db, id, ct, tracked: true);
         if (await db.Campaigns.AnyAsync(c => c.SegmentId == id, ct))
             throw new DomainException("segment.in_use", "A campaign uses this segment; it cannot be deleted.", DomainErrorKind.Conflict);
         db.Segments.Remove(segment);
+        db.AuditLog.Add(AuditEntry.Create(user.ConsoleActor(), AuditActions.SegmentDelete, "segment", id, Snapshot(segment), null,
+            time.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
@@ -127,6 +143,13 @@ internal static class SegmentsApi
         var query = tracked ? db.Segments : db.Segments.AsNoTracking();
         return await query.SingleOrDefaultAsync(s => s.Id == id, ct)
             ?? throw new DomainException("segment.not_found", "No such segment.", DomainErrorKind.NotFound);
+    }
+
+    /// <summary>The segment as the audit trail keeps it, the definition as JSON rather than an escaped string.</summary>
+    private static object Snapshot(Segment s)
+    {
+        using var document = JsonDocument.Parse(s.DefinitionJson);
+        return new { s.Name, s.Description, Definition = document.RootElement.Clone() };
     }
 
     private static SegmentResponse ToResponse(Segment s)

@@ -59,6 +59,13 @@ internal static class ConsoleUser
     public static long ConsoleUserId(this ClaimsPrincipal user) =>
         long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The audit trail's actor: the console user name from the cookie. Every endpoint that changes anything requires a
+    /// console policy, so a missing name is a wiring mistake and fails loudly rather than auditing "nobody".
+    /// </summary>
+    public static string ConsoleActor(this ClaimsPrincipal user) =>
+        user.Identity?.Name is { Length: > 0 } name ? name : throw new InvalidOperationException("No signed-in console user to audit.");
+
     /// <summary>Store managers and clerks see their own store; admins and marketing see all (null).</summary>
     public static long? RestrictedStoreId(this ClaimsPrincipal user) =>
         user.IsInRole(nameof(AdminRole.Admin)) || user.IsInRole(nameof(AdminRole.Marketing))

@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Infrastructure.Auth;
+using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Messaging;
 
 namespace WechatLoyalty.Api.Features.Messages;
@@ -53,30 +55,41 @@ internal static class MessageTemplatesApi
     {
         var definition = new TemplateDefinition(Blank(request.OaTemplateId), request.OaFields, Blank(request.MpTemplateId), request.MpFields,
             Blank(request.Page), request.Enabled ?? true);
-        var (template, created) = await templates.SaveAsync(kind, definition, user.Identity?.Name, ct);
+        var (template, created) = await templates.SaveAsync(kind, definition, user.ConsoleActor(), ct);
         var response = ToResponse(template);
         return created ? TypedResults.Created($"/api/admin/message-templates/{template.Kind}", response) : TypedResults.Ok(response);
     }
 
-    internal static async Task<NoContent> Delete(string kind, MessageTemplates templates, CancellationToken ct)
+    internal static async Task<NoContent> Delete(string kind, ClaimsPrincipal user, MessageTemplates templates, CancellationToken ct)
     {
-        await templates.DeleteAsync(kind, ct);
+        await templates.DeleteAsync(kind, user.ConsoleActor(), ct);
         return TypedResults.NoContent();
     }
 
     /// <summary>The member by id or by member number (as on the card).</summary>
     public sealed record TestSendRequest(long? MemberId, [MaxLength(20)] string? MemberNo, Guid? RequestId, Dictionary<string, string>? Values);
 
+    /// <remarks>
+    /// A real message to a real member, so it is audited. The dispatcher commits the delivery in its own transaction
+    /// (its exactly-once rules own that unit); the audit entry follows it and records the outcome.
+    /// </remarks>
     internal static async Task<Ok<DeliveryOutcome>> TestSend(
-        string kind, TestSendRequest request, MessageDispatcher dispatcher, WechatLoyalty.Domain.Data.LoyaltyDbContext db, WechatLoyalty.Domain.Common.ProgrammeClock clock, CancellationToken ct)
+        string kind, TestSendRequest request, ClaimsPrincipal user, MessageDispatcher dispatcher, WechatLoyalty.Domain.Data.LoyaltyDbContext db,
+        WechatLoyalty.Domain.Common.ProgrammeClock clock, CancellationToken ct)
     {
+        var actor = user.ConsoleActor();
         kind = MessageTemplates.RequireKind(kind);
         var memberId = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
             db.Members.Where(m => request.MemberId != null ? m.Id == request.MemberId : m.MemberNo == request.MemberNo).Select(m => (long?)m.Id), ct)
             ?? throw new WechatLoyalty.Domain.Common.DomainException("member.unknown", "No such member (give memberId or memberNo).", WechatLoyalty.Domain.Common.DomainErrorKind.NotFound);
         var occasion = $"test:{request.RequestId ?? Guid.NewGuid():N}";
-        return TypedResults.Ok(await dispatcher.SendAsync(
-            new MessageRequest(memberId, kind, occasion, request.Values ?? MessageDispatcher.SampleValues(kind, clock.Today)), ct));
+        var outcome = await dispatcher.SendAsync(
+            new MessageRequest(memberId, kind, occasion, request.Values ?? MessageDispatcher.SampleValues(kind, clock.Today)), ct);
+        db.ChangeTracker.Clear();
+        db.AuditLog.Add(AuditEntry.Create(actor, AuditActions.TemplateTestSend, "member", memberId, null,
+            new { Kind = kind, Occasion = occasion, outcome.DeliveryId, outcome.Status, outcome.Channel, outcome.Reason }, clock.UtcNow.UtcDateTime));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(outcome);
     }
 
     internal static async Task<Ok<MessagePreviewResult>> Preview(string kind, PreviewRequest request, MessageDispatcher dispatcher, CancellationToken ct) =>

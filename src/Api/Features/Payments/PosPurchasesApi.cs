@@ -65,6 +65,16 @@ internal static class PosPurchasesApi
         if (result.Status == PaymentRecordStatus.Rejected) throw new DomainException("payment.rejected", result.RejectReason!);
         if (result.MemberId != memberId)
             throw new DomainException("payment.other_member", "This purchase is already recorded for another customer.", DomainErrorKind.Conflict);
+        if (result.Status == PaymentRecordStatus.Recorded)
+        {
+            // Who recorded the purchase at the till. The recorder commits payment, points and tier in its own
+            // exactly-once transaction (shared with WeChat Pay's notifications); the audit entry follows it, and a
+            // purchase recorded before (a second scan) audits nothing.
+            db.ChangeTracker.Clear();
+            db.AuditLog.Add(AuditEntry.Create(user.ConsoleActor(), AuditActions.PosPurchase, "payment", result.PaymentId, null,
+                new { paid.TransactionId, MemberId = memberId, StoreId = storeId, paid.TotalFen, PointsEarned = result.Points }, time.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync(ct);
+        }
         return TypedResults.Ok(new PosPurchaseResponse(result.PaymentId!.Value, paid.TransactionId, memberId, paid.TotalFen, paid.PayerTotalFen, result.Points));
     }
 

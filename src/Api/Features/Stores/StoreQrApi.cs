@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using WechatLoyalty.Api.Infrastructure;
+using WechatLoyalty.Api.Features.Console;
 using WechatLoyalty.Api.Infrastructure.Auth;
+using WechatLoyalty.Domain.Admin;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
 using WechatLoyalty.Domain.Members;
@@ -63,7 +65,7 @@ internal static class StoreQrApi
     }
 
     internal static async Task<Ok<OaQrResponse>> OfficialAccountCode(
-        long id, ClaimsPrincipal user, LoyaltyDbContext db, OfficialAccountClient wechat, CancellationToken ct)
+        long id, ClaimsPrincipal user, LoyaltyDbContext db, OfficialAccountClient wechat, TimeProvider time, CancellationToken ct)
     {
         var store = await StoresApi.LoadVisibleAsync(db, user, id, ct);
         var scene = OfficialAccountScenes.ForStore(store.Code);
@@ -73,6 +75,9 @@ internal static class StoreQrApi
             var created = await wechat.CreateQrCodeAsync(CgibinQrcodeCreateRequest.Permanent(scene), ct);
             store.OaQrTicket = created.Ticket;
             store.OaQrUrl = created.Url;
+            // The store row changes once, here; showing the kept code again changes nothing and is not audited.
+            db.AuditLog.Add(AuditEntry.Create(user.ConsoleActor(), AuditActions.StoreOaQrCode, "store", store.Id, new { OaQrUrl = (string?)null },
+                new { Scene = scene, store.OaQrUrl }, time.GetUtcNow().UtcDateTime));
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.Ok(new OaQrResponse(scene, store.OaQrTicket, store.OaQrUrl, wechat.ShowQrCodeUrl(store.OaQrTicket).ToString()));

@@ -86,7 +86,7 @@ public sealed class CampaignComposeModel(
             {
                 try
                 {
-                    campaign = await commands.ScheduleAsync(campaign.Id, at, ct);
+                    campaign = await commands.ScheduleAsync(campaign.Id, at, Actor, ct);
                     CampaignJobs.Enqueue(jobs, campaign.Id, campaign.ScheduledAt);
                 }
                 catch (DomainException ex)

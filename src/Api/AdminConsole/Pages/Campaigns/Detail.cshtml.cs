@@ -57,21 +57,21 @@ public sealed class CampaignDetailModel(
 
     public Task<IActionResult> OnPostScheduleAsync(long id, CancellationToken ct) => MoveAsync(id, async () =>
     {
-        var c = await commands.ScheduleAsync(id, null, ct);
+        var c = await commands.ScheduleAsync(id, null, Actor, ct);
         CampaignJobs.Enqueue(jobs, c.Id, c.ScheduledAt);
     }, ct);
 
-    public Task<IActionResult> OnPostUnscheduleAsync(long id, CancellationToken ct) => MoveAsync(id, () => commands.UnscheduleAsync(id, ct), ct);
+    public Task<IActionResult> OnPostUnscheduleAsync(long id, CancellationToken ct) => MoveAsync(id, () => commands.UnscheduleAsync(id, Actor, ct), ct);
 
-    public Task<IActionResult> OnPostPauseAsync(long id, CancellationToken ct) => MoveAsync(id, () => commands.PauseAsync(id, ct), ct);
+    public Task<IActionResult> OnPostPauseAsync(long id, CancellationToken ct) => MoveAsync(id, () => commands.PauseAsync(id, Actor, ct), ct);
 
     public Task<IActionResult> OnPostResumeAsync(long id, CancellationToken ct) => MoveAsync(id, async () =>
     {
-        var c = await commands.ResumeAsync(id, ct);
+        var c = await commands.ResumeAsync(id, Actor, ct);
         CampaignJobs.Enqueue(jobs, c.Id, null);
     }, ct);
 
-    public Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct) => MoveAsync(id, () => commands.CancelAsync(id, ct), ct);
+    public Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct) => MoveAsync(id, () => commands.CancelAsync(id, Actor, ct), ct);
 
     private async Task<IActionResult> MoveAsync(long id, Func<Task> move, CancellationToken ct)
     {

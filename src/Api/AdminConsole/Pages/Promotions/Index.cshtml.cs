@@ -51,7 +51,7 @@ public sealed class PromotionsModel(
 
     public Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct) => RunAsync(async () =>
     {
-        await PromotionsApi.Cancel(id, db, clock, cache, ct);
+        await PromotionsApi.Cancel(id, User, db, clock, cache, ct);
         return l["Promotion cancelled."];
     }, ct);
 

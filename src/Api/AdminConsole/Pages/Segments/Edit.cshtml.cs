@@ -8,18 +8,21 @@ using WechatLoyalty.Api.Infrastructure.Auth;
 using WechatLoyalty.Domain.Campaigns.Segments;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
+using WechatLoyalty.Domain.Programme;
 using WechatLoyalty.Jobs.Hosting;
 
 namespace WechatLoyalty.Api.AdminConsole.Pages.Segments;
 
 /// <summary>
-/// Create or edit a segment: name, description and the definition as JSON (the same strict format the API takes,
-/// with examples beside it); "Preview audience" counts the members in SQL without saving. Saving goes through
-/// SegmentsApi's own create/update so the checks cannot drift apart.
+/// Create or edit a segment: name, description and the definition, built with a form of rules (segment-builder.js)
+/// that writes the same strict JSON the API takes, which stays visible and editable as the advanced way; "Preview
+/// audience" counts the members in SQL without saving. Saving goes through SegmentsApi's own create/update so the
+/// checks cannot drift apart.
 /// </summary>
 [Authorize(Policy = Policies.Marketing)]
 public sealed class SegmentEditModel(
-    LoyaltyDbContext db, SegmentAudience audience, IOptions<ProgrammeOptions> programme, TimeProvider time, ConsoleLocalizer l) : ConsolePageModel
+    LoyaltyDbContext db, SegmentAudience audience, IOptions<ProgrammeOptions> programme, ProgrammeRulesStore rules, TimeProvider time,
+    ConsoleLocalizer l) : ConsolePageModel
 {
     public static readonly (string Title, string Json)[] Examples =
     [
@@ -37,6 +40,16 @@ public sealed class SegmentEditModel(
     [BindProperty] public string? Description { get; set; }
     [BindProperty] public string? Definition { get; set; }
     public AudienceSize? Size { get; private set; }
+
+    /// <summary>Tiers, stores and labels for the rules form.</summary>
+    public string BuilderJson { get; private set; } = "{}";
+
+    public override async Task OnPageHandlerExecutionAsync(
+        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context, Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        BuilderJson = await SegmentBuilderData.JsonAsync(db, rules, programme.Value.Preset, l, HttpContext.RequestAborted);
+        await next();
+    }
 
     public async Task<IActionResult> OnGetAsync(long? id, CancellationToken ct)
     {
@@ -74,7 +87,7 @@ public sealed class SegmentEditModel(
         try
         {
             var request = new SegmentsApi.SegmentRequest(Name, Description, ParseDefinition());
-            if (id is { } existing) await SegmentsApi.Update(existing, request, db, audience, programme, time, ct);
+            if (id is { } existing) await SegmentsApi.Update(existing, request, User, db, audience, programme, time, ct);
             else await SegmentsApi.Create(request, User, db, audience, programme, time, ct);
             return Redirect("/console/segments");
         }

@@ -11,7 +11,7 @@ namespace WechatLoyalty.Api.AdminConsole.Pages.Segments;
 
 /// <summary>Saved segments with the audience size on demand, and delete (refused while a campaign uses the segment).</summary>
 [Authorize(Policy = Policies.Marketing)]
-public sealed class SegmentListModel(LoyaltyDbContext db, SegmentAudience audience, ConsoleLocalizer l) : ConsolePageModel
+public sealed class SegmentListModel(LoyaltyDbContext db, SegmentAudience audience, TimeProvider time, ConsoleLocalizer l) : ConsolePageModel
 {
     public List<Segment> Segments { get; private set; } = [];
     public HashSet<long> InUse { get; private set; } = [];
@@ -34,7 +34,7 @@ public sealed class SegmentListModel(LoyaltyDbContext db, SegmentAudience audien
     {
         try
         {
-            await SegmentsApi.Delete(id, db, ct);
+            await SegmentsApi.Delete(id, User, db, time, ct);
             Message = l["Segment deleted."];
         }
         catch (DomainException ex)
