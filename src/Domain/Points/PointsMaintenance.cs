@@ -37,7 +37,9 @@ public sealed class PointsMaintenance(LedgerStore store, ProgrammeClock clock)
         var due = store.Db.PointLots.Where(l => l.ExpiredAt == null && l.ExpiresAt <= now);
         // Within one run, lots up to the cursor are settled (their members' due lots all expired), so the next pick
         // starts after it instead of re-walking the index entries the run has already emptied.
-        if (after is { } c) due = due.Where(l => l.ExpiresAt > c.ExpiresAt || (l.ExpiresAt == c.ExpiresAt && l.Id > c.LotId));
+        // (The plain >= gives MariaDB a range to seek to in the (expired_at, expires_at) index; the OR alone it cannot use.)
+        if (after is { } c)
+            due = due.Where(l => l.ExpiresAt >= c.ExpiresAt && (l.ExpiresAt > c.ExpiresAt || (l.ExpiresAt == c.ExpiresAt && l.Id > c.LotId)));
         // Picked without a lock; the members' locks below decide, and a lot settled meanwhile is simply not due any more.
         var picked = await due.OrderBy(l => l.ExpiresAt).ThenBy(l => l.Id).Take(batchSize)
             .Select(l => new { l.MemberId, l.ExpiresAt, l.Id }).ToListAsync(ct);
