@@ -16,8 +16,9 @@ internal readonly record struct DueCursor(DateTime ExpiresAt, long LotId);
 /// <summary>
 /// The jobs' side of the ledger: expiry and pending release, in bounded batches of one transaction each. A batch
 /// picks up to N due lots, locks their members (in id order) and settles them, exactly as any ledger operation
-/// settles its member first (expiry set-based in SQL, <see cref="ExpirySql"/>; release in memory). So a batch is idempotent (a settled lot is no longer due, and its entry key is
-/// unique), a crash loses at most the batch in flight, and a re-run resumes where the last one committed.
+/// settles its member first (expiry set-based in SQL, <see cref="ExpirySql"/>; release in memory). So a batch is
+/// idempotent (a settled lot is no longer due, and its entry key is unique), a crash loses at most the batch in
+/// flight, and a re-run resumes where the last one committed.
 /// </summary>
 public sealed class PointsMaintenance(LedgerStore store, ProgrammeClock clock)
 {
