@@ -73,6 +73,20 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
     public async Task<(Member Member, PointsAccount Account)?> LockMemberAsync(long memberId, CancellationToken ct) =>
         (await LockMembersAsync([memberId], ct)) is [var one] ? one : null;
 
+    /// <summary>
+    /// Locks the member rows alone (in id order, like <see cref="LockManyAsync"/>) for work that then changes their
+    /// lots set-based in SQL; returns the ids that exist.
+    /// </summary>
+    public async Task<List<long>> LockMembersOnlyAsync(IReadOnlyCollection<long> memberIds, CancellationToken ct)
+    {
+        if (memberIds.Count == 0) return [];
+        // Only long ids are inlined. One text per batch size is no compilation cost: SqlQueryRaw of a scalar.
+        var sql = "SELECT id AS Value FROM members WHERE id IN (" +
+            string.Join(",", memberIds.Distinct().Order().Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) +
+            ") ORDER BY id FOR UPDATE";
+        return await db.Database.SqlQueryRaw<long>(sql).ToListAsync(ct);
+    }
+
     private async Task<IReadOnlyList<(Member Member, PointsAccount Account)>> LockMembersAsync(IEnumerable<long> memberIds, CancellationToken ct)
     {
         // The ids are parameters, not inlined: EF compiles (and caches) one query per SQL text, so inlined ids made

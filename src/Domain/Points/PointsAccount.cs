@@ -60,14 +60,18 @@ public sealed class PointsAccount
     /// Brings the account up to <see cref="Now"/>: pending lots whose window closed become available, lots past
     /// their expiry expire. Every operation settles first, so a debit never counts points that are already due to
     /// expire and a credit never meets a debt that a due release would have paid.
+    /// <para>
+    /// Releases come first, then one Expire entry covers every lot that expires in this settle. Doing the releases
+    /// first changes no lot and no balance compared with interleaving them by expiry: an expiring available lot holds
+    /// points only while there is no debt, so it never changes what a release pays off (only the running
+    /// BalanceAfter of the entries differs). <see cref="ExpirySql"/> writes the same entry set-based.
+    /// </para>
     /// </summary>
     public void Settle()
     {
-        foreach (var lot in _lots.OrderBy(l => l.ExpiresAt).ThenBy(l => l.Id).ToList())
-        {
-            if (lot.IsPending && lot.PendingUntil <= Now) Release(lot);
-            if (lot.ExpiredAt is null && lot.ExpiresAt <= Now) Expire(lot);
-        }
+        var ordered = _lots.OrderBy(l => l.ExpiresAt).ThenBy(l => l.Id).ToList();
+        foreach (var lot in ordered.Where(l => l.IsPending && l.PendingUntil <= Now)) Release(lot);
+        Expire(ordered.Where(l => l.ExpiredAt is null && l.ExpiresAt <= Now).ToList());
     }
 
     /// <summary>A new lot: pending when its window is still open, else available (paying any debt first).</summary>
@@ -157,19 +161,38 @@ public sealed class PointsAccount
         Append(PointEntryKind.PendingRelease, LedgerKeys.PendingRelease(lot.Id), points, -points, lot, lot.PaymentId, "Return window closed", null);
     }
 
-    private void Expire(PointLot lot)
+    /// <summary>
+    /// Expires <paramref name="due"/> with one entry for the lots that still held points (none when all were spent).
+    /// One line per member per run, not per lot: the statement says "N points expired" as members know it from
+    /// other programmes, and the lots keep the detail (expired_at equals the entry's created_at, per member).
+    /// </summary>
+    private void Expire(IReadOnlyList<PointLot> due)
     {
-        lot.ExpiredAt = Now;
-        Mark(lot, LotChange.Expired);
-        var points = lot.Remaining;
-        if (points == 0) return;
-        lot.Remaining = 0;
-        Mark(lot, LotChange.Remaining);
-        if (lot.IsPending) Pending -= points;
-        else Balance -= points;
-        Append(PointEntryKind.Expire, LedgerKeys.Expire(lot.Id), lot.IsPending ? 0 : -points, lot.IsPending ? -points : 0,
-            lot, lot.PaymentId, $"Expired (earned {lot.EarnedAt:yyyy-MM-dd})", null);
+        foreach (var lot in due)
+        {
+            lot.ExpiredAt = Now;
+            Mark(lot, LotChange.Expired);
+        }
+        var holding = due.Where(l => l.Remaining > 0).OrderBy(l => l.Id).ToList();
+        if (holding.Count == 0) return;
+        var available = holding.Where(l => !l.IsPending).Sum(l => l.Remaining);
+        var pending = holding.Where(l => l.IsPending).Sum(l => l.Remaining);
+        foreach (var lot in holding)
+        {
+            lot.Remaining = 0;
+            Mark(lot, LotChange.Remaining);
+        }
+        Balance -= available;
+        Pending -= pending;
+        var single = holding.Count == 1 ? holding[0] : null;
+        Append(PointEntryKind.Expire, LedgerKeys.Expire(holding[0].Id), -available, -pending, single, single?.PaymentId,
+            ExpiryReason(holding.Count, holding.Min(l => l.EarnedAt), holding.Max(l => l.EarnedAt)), null);
     }
+
+    /// <summary>The expiry line's text; <see cref="ExpirySql"/> builds the same one in SQL.</summary>
+    internal static string ExpiryReason(int lots, DateTime firstEarned, DateTime lastEarned) => lots == 1
+        ? FormattableString.Invariant($"Expired (earned {firstEarned:yyyy-MM-dd})")
+        : FormattableString.Invariant($"Expired ({lots} lots earned {firstEarned:yyyy-MM-dd} to {lastEarned:yyyy-MM-dd})");
 
     private void MakeAvailable(PointLot lot, long points)
     {

@@ -45,7 +45,11 @@ public static class LedgerKeys
 {
     public static string Earn(string transactionId) => $"earn:tx:{transactionId}";
     public static string Refund(string refundId) => $"refund:{refundId}";
-    public static string Expire(long lotId) => $"expire:lot:{lotId}";
+    /// <summary>
+    /// An expiry entry, named after the lowest-id lot it expires: each lot expires once, so no two entries share it,
+    /// and a single-lot expiry keeps the key it always had. <see cref="ExpirySql"/> builds the same key in SQL.
+    /// </summary>
+    public static string Expire(long firstLotId) => $"expire:lot:{firstLotId}";
     public static string PendingRelease(long lotId) => $"pending:lot:{lotId}";
     public static string Redeem(string orderNo) => $"redeem:order:{orderNo}";
     public static string RedeemRelease(string orderNo) => $"release:order:{orderNo}";

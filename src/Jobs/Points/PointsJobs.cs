@@ -17,8 +17,8 @@ public sealed class PointsJobs(PointsMaintenance maintenance, PointsBalanceCheck
         runs.RunAsync(RecurringJobIds.ExpirePoints, "entries", async progress =>
         {
             var expired = await maintenance.ExpireAllAsync(progress: n => progress(n, null), ct: ct);
-            logger.LogInformation("Points expiry run finished: {Entries} expiry entries written", expired);
-            return new RunOutcome(expired, $"{expired} lot(s) with points left expired");
+            logger.LogInformation("Points expiry run finished: {Entries} expiry entries written (one per member)", expired);
+            return new RunOutcome(expired, $"{expired} member(s) lost expiring points");
         }, ct);
 
     [DisableConcurrentExecution(timeoutInSeconds: 60)]

@@ -28,17 +28,22 @@ public class PointsMaintenanceTests(PointsFactory factory) : IClassFixture<Point
         var written = await ExpireAllAsync(batchSize: 5);
         var rerun = await ExpireAllAsync(batchSize: 5);
 
-        // 12 lots due; the first member's soonest lot was emptied by the reservation, so 11 hold points to expire.
-        Assert.Equal(11, written);
+        // 12 lots due, 4 per member: one Expire entry per member covers them. The first member's soonest lot was
+        // emptied by the reservation (and the next one half), so it loses 250, the others 400.
+        Assert.Equal(3, written);
         Assert.Equal(0, rerun);
         foreach (var member in members)
         {
             var state = await factory.AssertConsistentAsync(member);
             Assert.Equal(50, state.PointsBalance);
             var lots = await factory.LotsAsync(member);
-            Assert.All(lots.Where(l => l.ExpiresAt <= factory.Now), l => Assert.Equal((0L, true), (l.Remaining, l.ExpiredAt is not null)));
-            var expiries = (await factory.EntriesAsync(member)).Where(e => e.Kind == PointEntryKind.Expire).ToList();
-            Assert.Equal(expiries.Count, expiries.Select(e => e.LotId).Distinct().Count());
+            var due = lots.Where(l => l.ExpiresAt <= factory.Now).ToList();
+            Assert.All(due, l => Assert.Equal((0L, true), (l.Remaining, l.ExpiredAt is not null)));
+            var expiry = Assert.Single(await factory.EntriesAsync(member), e => e.Kind == PointEntryKind.Expire);
+            var holding = member == members[0] ? due.Skip(1).ToList() : due;
+            Assert.Equal((member == members[0] ? -250L : -400L, 0L, 50L), (expiry.Delta, expiry.PendingDelta, expiry.BalanceAfter));
+            Assert.Equal((LedgerKeys.Expire(holding.Min(l => l.Id)), (long?)null), (expiry.IdempotencyKey, expiry.LotId));
+            Assert.StartsWith($"Expired ({holding.Count} lots earned ", expiry.Reason);
         }
         // The member who reserved 150 lost 250 to expiry (the 150 had left their lots); releasing restores none of it.
         var released = await factory.WithAsync<PointsRedemption, LedgerResult>(r => r.ReleaseAsync(order, default));
@@ -49,19 +54,54 @@ public class PointsMaintenanceTests(PointsFactory factory) : IClassFixture<Point
     [Fact]
     public async Task ExpireAllAsync_ResumesAfterACrashMidRun_WithoutDoubleExpiry()
     {
-        var member = await factory.NewMemberAsync();
-        for (var j = 0; j < 7; j++) await factory.CreditAsync(member, 10, expiresInDays: 1);
+        var members = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var member = await factory.NewMemberAsync();
+            members.Add(member);
+            for (var j = 0; j < 3; j++) await factory.CreditAsync(member, 10, expiresInDays: 1);
+        }
         factory.Time.Advance(TimeSpan.FromDays(2));
 
-        // A run that died after its first batch: that batch committed, nothing after it started.
-        await factory.WithAsync<PointsMaintenance, MaintenanceBatch>(m => m.ExpireBatchAsync(3));
-        await ExpireAllAsync(batchSize: 3);
+        // A run that died after its first batch (3 lots: the first member's): that batch committed, nothing after it started.
+        var first = await factory.WithAsync<PointsMaintenance, MaintenanceBatch>(m => m.ExpireBatchAsync(3));
+        var rest = await ExpireAllAsync(batchSize: 3);
 
-        var state = await factory.AssertConsistentAsync(member);
-        Assert.Equal(0, state.PointsBalance);
-        var expiries = (await factory.EntriesAsync(member)).Where(e => e.Kind == PointEntryKind.Expire).ToList();
-        Assert.Equal(7, expiries.Count);
-        Assert.Equal(7, expiries.Select(e => e.LotId).Distinct().Count());
+        Assert.Equal((3, 1, 4), (first.LotsDue, first.EntriesWritten, rest));
+        foreach (var member in members)
+        {
+            Assert.Equal(0, (await factory.AssertConsistentAsync(member)).PointsBalance);
+            var expiry = Assert.Single(await factory.EntriesAsync(member), e => e.Kind == PointEntryKind.Expire);
+            Assert.Equal(-30, expiry.Delta);
+        }
+    }
+
+    [Fact]
+    public async Task ExpireAllAsync_TakesExpiringPendingPointsFromPending_AndReleasesDuePendingLotsFirst()
+    {
+        // Set-based members: one available lot and one pending lot (window still open) expire together.
+        var setBased = await factory.NewMemberAsync();
+        await factory.CreditAsync(setBased, 100, expiresInDays: 1);
+        await factory.CreditAsync(setBased, 40, expiresInDays: 1, pendingUntil: factory.Now.AddDays(5));
+        await factory.CreditAsync(setBased, 7, expiresInDays: 60);
+        // In-memory member: its pending lot's window closes before the run, so the release is due with the expiry.
+        var releasing = await factory.NewMemberAsync();
+        await factory.CreditAsync(releasing, 30, expiresInDays: 1, pendingUntil: factory.Now.AddHours(1));
+        await factory.CreditAsync(releasing, 20, expiresInDays: 1);
+        factory.Time.Advance(TimeSpan.FromDays(2));
+
+        var written = await ExpireAllAsync();
+
+        Assert.Equal(2, written);
+        var a = await factory.AssertConsistentAsync(setBased);
+        Assert.Equal((7L, 0L), (a.PointsBalance, a.PendingPoints));
+        var expiry = Assert.Single(await factory.EntriesAsync(setBased), e => e.Kind == PointEntryKind.Expire);
+        Assert.Equal((-100L, -40L, 7L), (expiry.Delta, expiry.PendingDelta, expiry.BalanceAfter));
+        var b = await factory.AssertConsistentAsync(releasing);
+        Assert.Equal((0L, 0L), (b.PointsBalance, b.PendingPoints));
+        var entries = (await factory.EntriesAsync(releasing)).TakeLast(2).ToList();
+        Assert.Equal((PointEntryKind.PendingRelease, 30L, -30L), (entries[0].Kind, entries[0].Delta, entries[0].PendingDelta));
+        Assert.Equal((PointEntryKind.Expire, -50L, 0L, 0L), (entries[1].Kind, entries[1].Delta, entries[1].PendingDelta, entries[1].BalanceAfter));
     }
 
     [Fact]

@@ -133,6 +133,25 @@ public class PointsAccountTests
     }
 
     [Fact]
+    public void Settle_WritesOneExpireEntry_ForAllLotsExpiringTogether()
+    {
+        var a = Lot(4, 30, -1, paymentId: 9);
+        var b = Lot(2, 50, -2, paymentId: 8);
+        var pending = Lot(3, 40, -1, pending: true); // window still open (3 days), but past its expiry
+        var live = Lot(5, 25, 10);
+        var account = Account(105, 40, a, b, pending, live);
+
+        account.Settle();
+
+        var entry = Assert.Single(account.NewEntries);
+        Assert.Equal((PointEntryKind.Expire, "expire:lot:2", -80L, -40L, 25L), (entry.Kind, entry.IdempotencyKey, entry.Delta, entry.PendingDelta, entry.BalanceAfter));
+        Assert.Equal(((long?)null, (long?)null), (entry.LotId, entry.PaymentId));
+        Assert.StartsWith("Expired (3 lots earned ", entry.Reason);
+        Assert.All(new[] { a, b, pending }, l => Assert.Equal((0L, (DateTime?)Now), (l.Remaining, l.ExpiredAt)));
+        AssertConsistent(account, 105, 40);
+    }
+
+    [Fact]
     public void Restore_ReturnsPointsToTheirLots_ExceptThoseThatExpiredMeanwhile()
     {
         var live = Lot(1, 0, 30);
