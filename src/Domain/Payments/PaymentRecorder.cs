@@ -78,18 +78,25 @@ public sealed class PaymentRecorder(
         };
         // points_earned goes in with the row (no second UPDATE of it).
         if (member is not null) payment.PointsEarned = await earnings.PointsAsync(payment, member.TierCode, rules, ct);
-        db.Payments.Add(payment);
-        await SaveWithoutSavepointAsync(ct);
-
+        // Payment row and order → Paid in one round trip (SqlBatch), no savepoint: nothing in the transaction carries on
+        // after a failed payment INSERT (a duplicate transaction_id ends it; RecordAsync answers with the recorded payment).
+        var write = new SqlBatch().Add($"""
+            INSERT INTO payments (transaction_id, out_trade_no, member_id, payer_open_id, store_id, channel, total_fen, payer_total_fen, refunded_fen, points_earned, paid_at, created_at)
+            VALUES ({payment.TransactionId}, {payment.OutTradeNo}, {payment.MemberId}, {payment.PayerOpenId}, {payment.StoreId}, {payment.Channel}, {payment.TotalFen}, {payment.PayerTotalFen}, {payment.RefundedFen}, {payment.PointsEarned}, {payment.PaidAt}, {payment.CreatedAt})
+            """).Add($"SELECT LAST_INSERT_ID()");
         if (order is not null)
         {
             // Paid wins over any state: money arrived. A Closed order being paid means WeChat let it through; say so.
             if (order.Status == OrderStatus.Closed)
                 logger.LogError("Order {OutTradeNo} was paid by {TransactionId} after it was closed", order.OutTradeNo, paid.TransactionId);
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE orders SET status = {nameof(OrderStatus.Paid)}, transaction_id = {paid.TransactionId}, paid_at = {paid.PaidAt}, member_id = {memberId} WHERE id = {order.Id}", ct);
-            if (order.RedeemedPoints > 0 && order.Status != OrderStatus.Closed) await redemption.ConfirmAsync(order.OutTradeNo, ct);
+            write.Add($"UPDATE orders SET status = {OrderStatus.Paid}, transaction_id = {paid.TransactionId}, paid_at = {paid.PaidAt}, member_id = {memberId} WHERE id = {order.Id}");
         }
+        payment.Id = await write.RunAsync(db, async (reader, token) =>
+        {
+            await reader.ReadAsync(token);
+            return reader.GetInt64(0);
+        }, ct);
+        if (order is not null && order.RedeemedPoints > 0 && order.Status != OrderStatus.Closed) await redemption.ConfirmAsync(order.OutTradeNo, ct);
 
         long points = 0;
         string? upgradedTo = null;
@@ -98,26 +105,6 @@ public sealed class PaymentRecorder(
         logger.LogInformation("Payment {PaymentId} ({TransactionId}, {Channel}) recorded for member {MemberId}: {Points} points, tier {UpgradedTo}",
             payment.Id, paid.TransactionId, paid.Channel, memberId, points, upgradedTo ?? "unchanged");
         return new PaymentRecordResult(PaymentRecordStatus.Recorded, payment.Id, memberId, points, upgradedTo);
-    }
-
-    /// <summary>
-    /// Saves the payment row without EF's automatic savepoint (SAVEPOINT and RELEASE: two of the notification's round
-    /// trips). A savepoint only helps work that carries on after a failed SaveChanges, and nothing here does: a
-    /// duplicate transaction_id ends the whole transaction (RecordAsync answers with the recorded payment). The
-    /// ledger's own saves later in this transaction keep their savepoints (its replay handling needs them).
-    /// </summary>
-    private async Task SaveWithoutSavepointAsync(CancellationToken ct)
-    {
-        var savepoints = db.Database.AutoSavepointsEnabled;
-        db.Database.AutoSavepointsEnabled = false;
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        finally
-        {
-            db.Database.AutoSavepointsEnabled = savepoints;
-        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
@@ -115,6 +116,56 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
     }
 
     /// <summary>
+    /// Writes a credit into an account locked earlier in this transaction (the payment's lot and entry, and what
+    /// settling found) in ONE round trip, where <see cref="SaveAsync"/> takes six (savepoint, lot, entry, release,
+    /// balance, with EF). Same rows, same order, same savepoint: should the entry's key exist already, everything the
+    /// credit wrote is rolled back to the savepoint and the duplicate surfaces as <see cref="SaveAsync"/>'s does (a
+    /// <see cref="DbUpdateException"/>), for <see cref="RunAsync"/> to answer with the existing entry. The credit's
+    /// entry and lot get their ids; entries from settling do not (nothing reads them back).
+    /// </summary>
+    public async Task SaveCreditAsync(PointsAccount account, PointEntry credit, CancellationToken ct)
+    {
+        if (account.NewLots is not [var lot] || credit.Lot != lot || account.NewEntries[^1] != credit
+            || account.NewEntries.Take(account.NewEntries.Count - 1).Any(e => e.Lot is not null))
+        {
+            await SaveAsync([account], ct); // not the shape of a credit: the general path
+            return;
+        }
+        var batch = new SqlBatch().Add($"SAVEPOINT ledger_credit");
+        foreach (var e in account.NewEntries.Take(account.NewEntries.Count - 1)) AddEntry(batch, e, lotJustInserted: false);
+        foreach (var (sql, values) in LotUpdates([account])) batch.Add(FormattableStringFactory.Create(sql, values));
+        batch.Add($"""
+            INSERT INTO point_lots (member_id, source, amount, remaining, earned_at, expires_at, pending_until, is_pending, payment_id, expired_at)
+            VALUES ({lot.MemberId}, {lot.Source}, {lot.Amount}, {lot.Remaining}, {lot.EarnedAt}, {lot.ExpiresAt}, {lot.PendingUntil}, {lot.IsPending}, {lot.PaymentId}, {lot.ExpiredAt})
+            """);
+        AddEntry(batch, credit, lotJustInserted: true);
+        batch.Add($"UPDATE members SET points_balance = {account.Balance}, pending_points = {account.Pending} WHERE id = {account.MemberId}");
+        batch.Add($"SELECT id, lot_id FROM point_entries WHERE id = LAST_INSERT_ID()");
+        batch.Add($"RELEASE SAVEPOINT ledger_credit");
+        try
+        {
+            (credit.Id, lot.Id) = await batch.RunAsync(db, async (reader, token) =>
+            {
+                await reader.ReadAsync(token);
+                return (reader.GetInt64(0), reader.GetInt64(1));
+            }, ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsDuplicateKey())
+        {
+            await db.Database.ExecuteSqlRawAsync("ROLLBACK TO SAVEPOINT ledger_credit", ct);
+            throw;
+        }
+        credit.LotId = lot.Id;
+    }
+
+    /// <summary>An entry's INSERT; the credit's entry takes the id of the lot inserted by the statement before it.</summary>
+    private static void AddEntry(SqlBatch batch, PointEntry e, bool lotJustInserted) =>
+        batch.Add(FormattableStringFactory.Create(
+            "INSERT INTO point_entries (member_id, kind, delta, pending_delta, balance_after, lot_id, payment_id, idempotency_key, reason, actor, created_at) " +
+            "VALUES ({0}, {1}, {2}, {3}, {4}, " + (lotJustInserted ? "LAST_INSERT_ID()" : "{5}") + ", {6}, {7}, {8}, {9}, {10})",
+            e.MemberId, e.Kind, e.Delta, e.PendingDelta, e.BalanceAfter, e.LotId, e.PaymentId, e.IdempotencyKey, e.Reason, e.Actor, e.CreatedAt));
+
+    /// <summary>
     /// Writes what settling many accounts did (the maintenance batches): entries in multi-row INSERTs, lot changes
     /// grouped, and all balances in one UPDATE, so a batch costs a few round trips whatever its size. Entry ids are
     /// not read back (nothing that settles needs them). Accounts with new lots go through <see cref="SaveAsync"/>.
@@ -163,6 +214,12 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
     /// <summary>Set-based: lots that changed the same way (all expired now, all released) share one UPDATE.</summary>
     private async Task UpdateLotsAsync(IReadOnlyCollection<PointsAccount> accounts, CancellationToken ct)
     {
+        foreach (var (sql, values) in LotUpdates(accounts)) await db.Database.ExecuteSqlRawAsync(sql, values, ct);
+    }
+
+    /// <summary>The UPDATEs of changed lots, one per kind of change, with {0}-style placeholders for their values.</summary>
+    private static IEnumerable<(string Sql, object[] Values)> LotUpdates(IReadOnlyCollection<PointsAccount> accounts)
+    {
         var groups = accounts.SelectMany(a => a.ChangedLots).GroupBy(c => (
             Remaining: c.Value.HasFlag(LotChange.Remaining) ? c.Key.Remaining : (long?)null,
             Pending: c.Value.HasFlag(LotChange.Pending) ? c.Key.IsPending : (bool?)null,
@@ -175,8 +232,7 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
             if (group.Key.Pending is { } pending) Set(sets, values, "is_pending", pending);
             if (group.Key.ExpiredAt is { } expiredAt) Set(sets, values, "expired_at", expiredAt);
             // Only our own column names and long ids are inlined; the values are parameters.
-            var update = "UPDATE point_lots SET " + string.Join(", ", sets) + " WHERE id IN (" + string.Join(",", group.Select(c => c.Key.Id)) + ")";
-            await db.Database.ExecuteSqlRawAsync(update, values, ct);
+            yield return ("UPDATE point_lots SET " + string.Join(", ", sets) + " WHERE id IN (" + string.Join(",", group.Select(c => c.Key.Id)) + ")", values.ToArray());
         }
     }
 
