@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using WechatLoyalty.Domain.Common;
@@ -67,12 +68,43 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
         (await LockMembersAsync(memberIds, ct)).Select(x => x.Account).ToList();
 
     /// <summary>
-    /// Locks one member and its movable lots like <see cref="LockAsync"/> and returns the member row too, so a caller
-    /// that needs both (the payment recorder: the tier, then a credit) locks the member once, not twice. Null when
-    /// there is no such member.
+    /// Locks one member and its movable lots like <see cref="LockAsync"/>, in one round trip (the payment
+    /// notification's path), and returns what a credit needs to know of the member too, so a caller that needs both
+    /// (the payment recorder: the tier, then a credit) locks the member once, not twice. Null when there is no such member.
     /// </summary>
-    public async Task<(Member Member, PointsAccount Account)?> LockMemberAsync(long memberId, CancellationToken ct) =>
-        (await LockMembersAsync([memberId], ct)) is [var one] ? one : null;
+    public async Task<LockedMember?> LockMemberAsync(long memberId, CancellationToken ct)
+    {
+        var batch = new SqlBatch()
+            .Add($"SELECT id, tier_code, points_balance, pending_points, deleted_at FROM members WHERE id = {memberId} FOR UPDATE")
+            .Add(FormattableStringFactory.Create(
+                "SELECT " + LotColumns + " FROM point_lots WHERE member_id = {0} AND (expired_at IS NULL OR is_pending) FOR UPDATE", memberId));
+        var locked = await batch.RunAsync(db, async (reader, token) =>
+        {
+            if (!await reader.ReadAsync(token)) return null;
+            var (tier, balance, pending, deletedAt) = (reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), Utc(reader, 4));
+            await reader.NextResultAsync(token);
+            var lots = new List<PointLot>();
+            while (await reader.ReadAsync(token)) lots.Add(ReadLot(reader));
+            return new { tier, balance, pending, deletedAt, lots };
+        }, ct);
+        if (locked is null) return null;
+        var account = new PointsAccount(memberId, locked.balance, locked.pending, locked.lots, clock.UtcNow.UtcDateTime);
+        account.Settle();
+        return new LockedMember(memberId, locked.tier, locked.deletedAt, account);
+    }
+
+    /// <summary>The lot columns <see cref="ReadLot"/> reads, in its order.</summary>
+    private const string LotColumns = "id, member_id, source, amount, remaining, earned_at, expires_at, pending_until, is_pending, payment_id, expired_at";
+
+    private static PointLot ReadLot(DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0), MemberId = r.GetInt64(1), Source = Enum.Parse<PointSource>(r.GetString(2)), Amount = r.GetInt64(3),
+        Remaining = r.GetInt64(4), EarnedAt = Utc(r, 5)!.Value, ExpiresAt = Utc(r, 6)!.Value, PendingUntil = Utc(r, 7),
+        IsPending = r.GetBoolean(8), PaymentId = r.IsDBNull(9) ? null : r.GetInt64(9), ExpiredAt = Utc(r, 10),
+    };
+
+    /// <summary>Stored times are UTC (EF's UtcDateTimeConverter reads them the same way).</summary>
+    private static DateTime? Utc(DbDataReader r, int i) => r.IsDBNull(i) ? null : DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc);
 
     private async Task<IReadOnlyList<(Member Member, PointsAccount Account)>> LockMembersAsync(IEnumerable<long> memberIds, CancellationToken ct)
     {
@@ -242,3 +274,6 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
         values.Add(value);
     }
 }
+
+/// <summary>A member locked for a credit: its tier, whether it was deleted, and its locked points account.</summary>
+public sealed record LockedMember(long MemberId, string TierCode, DateTime? DeletedAt, PointsAccount Account);
