@@ -98,13 +98,19 @@ public sealed class PaymentRecorder(
         // payment (and, under the member's lock at READ COMMITTED, every earlier one): the same round trip again.
         if (member is not null)
             write.Add($"SELECT COALESCE(SUM(payer_total_fen - refunded_fen), 0) FROM payments WHERE member_id = {member.MemberId} AND paid_at >= {NetSpend.WindowStartUtc(clock)}");
+        // And whether the payment concerns a referral (one indexed read; nothing more when it does not).
+        var referralQuery = member is null ? null : referrals.AwaitingPurchaseQuery(member.MemberId, payment.PayerTotalFen - payment.RefundedFen);
+        if (referralQuery is not null) write.Add(referralQuery);
         long? spend = null;
+        ReferralCandidate? referral = null;
         payment.Id = await write.RunAsync(db, async (reader, token) =>
         {
             await reader.ReadAsync(token);
             var id = reader.GetInt64(0);
             if (member is not null && await reader.NextResultAsync(token) && await reader.ReadAsync(token))
                 spend = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+            if (referralQuery is not null && await reader.NextResultAsync(token) && await reader.ReadAsync(token))
+                referral = new ReferralCandidate(reader.GetInt64(0), reader.GetInt64(1));
             return id;
         }, ct);
         if (order is not null && order.RedeemedPoints > 0 && order.Status != OrderStatus.Closed) await redemption.ConfirmAsync(order.OutTradeNo, ct);
@@ -112,7 +118,7 @@ public sealed class PaymentRecorder(
         long points = 0;
         string? upgradedTo = null;
         if (member is not null) (points, upgradedTo) = await earnings.ApplyAsync(payment, member, rules, ct, payment.PointsEarned, spend);
-        await referrals.OnPaymentRecordedAsync(payment, rules, ct);
+        await referrals.OnPaymentRecordedAsync(payment, rules, referral, ct);
         logger.LogInformation("Payment {PaymentId} ({TransactionId}, {Channel}) recorded for member {MemberId}: {Points} points, tier {UpgradedTo}",
             payment.Id, paid.TransactionId, paid.Channel, memberId, points, upgradedTo ?? "unchanged");
         return new PaymentRecordResult(PaymentRecordStatus.Recorded, payment.Id, memberId, points, upgradedTo);
