@@ -36,9 +36,11 @@ public sealed class PaymentEarnings(
     /// <summary>
     /// Credits the payment's points and upgrades the tier it reaches. <paramref name="knownPoints"/> is what the caller
     /// already computed with <see cref="PointsAsync"/> (the recorder, for the INSERT); without it they are computed here.
+    /// <paramref name="knownSpend"/> is the member's rolling-year net spend including this payment, when the caller
+    /// summed it after writing the payment (the recorder does, in the INSERT's round trip).
     /// </summary>
     public async Task<(long Points, string? UpgradedTo)> ApplyAsync(
-        Payment payment, EarningMember member, ProgrammeRules rules, CancellationToken ct, long? knownPoints = null)
+        Payment payment, EarningMember member, ProgrammeRules rules, CancellationToken ct, long? knownPoints = null, long? knownSpend = null)
     {
         var memberId = member.MemberId;
         var ladder = rules.Ladder;
@@ -58,8 +60,8 @@ public sealed class PaymentEarnings(
                 await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE payments SET points_earned = {points} WHERE id = {payment.Id}", ct);
         }
 
-        // The payment row is already written in this transaction, so the sum includes it.
-        var spend = await NetSpend.RollingYearAsync(db, clock, memberId, ct);
+        // The payment row is already written in this transaction, so the sum includes it (the credit writes no payment).
+        var spend = knownSpend ?? await NetSpend.RollingYearAsync(db, clock, memberId, ct);
         var qualifying = ladder.QualifyingTier(spend);
         if (qualifying.ThresholdFen <= tier.ThresholdFen) return (points, null);
 
@@ -83,8 +85,8 @@ public sealed class PaymentEarnings(
     /// when deleted or unknown. The account comes with it, so the payment's credit needs no second lock.
     /// </summary>
     public async Task<EarningMember?> LockMemberAsync(long memberId, CancellationToken ct) =>
-        await store.LockMemberAsync(memberId, ct) is ({ DeletedAt: null } member, var account)
-            ? new EarningMember(member.Id, member.TierCode, account)
+        await store.LockMemberAsync(memberId, ct) is { DeletedAt: null } member
+            ? new EarningMember(member.MemberId, member.TierCode, member.Account)
             : null;
 
     private static TierRule TierOf(ProgrammeRules rules, string tierCode) =>

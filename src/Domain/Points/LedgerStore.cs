@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Domain.Data;
@@ -66,12 +68,43 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
         (await LockMembersAsync(memberIds, ct)).Select(x => x.Account).ToList();
 
     /// <summary>
-    /// Locks one member and its movable lots like <see cref="LockAsync"/> and returns the member row too, so a caller
-    /// that needs both (the payment recorder: the tier, then a credit) locks the member once, not twice. Null when
-    /// there is no such member.
+    /// Locks one member and its movable lots like <see cref="LockAsync"/>, in one round trip (the payment
+    /// notification's path), and returns what a credit needs to know of the member too, so a caller that needs both
+    /// (the payment recorder: the tier, then a credit) locks the member once, not twice. Null when there is no such member.
     /// </summary>
-    public async Task<(Member Member, PointsAccount Account)?> LockMemberAsync(long memberId, CancellationToken ct) =>
-        (await LockMembersAsync([memberId], ct)) is [var one] ? one : null;
+    public async Task<LockedMember?> LockMemberAsync(long memberId, CancellationToken ct)
+    {
+        var batch = new SqlBatch()
+            .Add($"SELECT id, tier_code, points_balance, pending_points, deleted_at FROM members WHERE id = {memberId} FOR UPDATE")
+            .Add(FormattableStringFactory.Create(
+                "SELECT " + LotColumns + " FROM point_lots WHERE member_id = {0} AND (expired_at IS NULL OR is_pending) FOR UPDATE", memberId));
+        var locked = await batch.RunAsync(db, async (reader, token) =>
+        {
+            if (!await reader.ReadAsync(token)) return null;
+            var (tier, balance, pending, deletedAt) = (reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), Utc(reader, 4));
+            await reader.NextResultAsync(token);
+            var lots = new List<PointLot>();
+            while (await reader.ReadAsync(token)) lots.Add(ReadLot(reader));
+            return new { tier, balance, pending, deletedAt, lots };
+        }, ct);
+        if (locked is null) return null;
+        var account = new PointsAccount(memberId, locked.balance, locked.pending, locked.lots, clock.UtcNow.UtcDateTime);
+        account.Settle();
+        return new LockedMember(memberId, locked.tier, locked.deletedAt, account);
+    }
+
+    /// <summary>The lot columns <see cref="ReadLot"/> reads, in its order.</summary>
+    private const string LotColumns = "id, member_id, source, amount, remaining, earned_at, expires_at, pending_until, is_pending, payment_id, expired_at";
+
+    private static PointLot ReadLot(DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0), MemberId = r.GetInt64(1), Source = Enum.Parse<PointSource>(r.GetString(2)), Amount = r.GetInt64(3),
+        Remaining = r.GetInt64(4), EarnedAt = Utc(r, 5)!.Value, ExpiresAt = Utc(r, 6)!.Value, PendingUntil = Utc(r, 7),
+        IsPending = r.GetBoolean(8), PaymentId = r.IsDBNull(9) ? null : r.GetInt64(9), ExpiredAt = Utc(r, 10),
+    };
+
+    /// <summary>Stored times are UTC (EF's UtcDateTimeConverter reads them the same way).</summary>
+    private static DateTime? Utc(DbDataReader r, int i) => r.IsDBNull(i) ? null : DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc);
 
     /// <summary>
     /// Locks the member rows alone (in id order, like <see cref="LockManyAsync"/>) for work that then changes their
@@ -129,6 +162,56 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
     }
 
     /// <summary>
+    /// Writes a credit into an account locked earlier in this transaction (the payment's lot and entry, and what
+    /// settling found) in ONE round trip, where <see cref="SaveAsync"/> takes six (savepoint, lot, entry, release,
+    /// balance, with EF). Same rows, same order, same savepoint: should the entry's key exist already, everything the
+    /// credit wrote is rolled back to the savepoint and the duplicate surfaces as <see cref="SaveAsync"/>'s does (a
+    /// <see cref="DbUpdateException"/>), for <see cref="RunAsync"/> to answer with the existing entry. The credit's
+    /// entry and lot get their ids; entries from settling do not (nothing reads them back).
+    /// </summary>
+    public async Task SaveCreditAsync(PointsAccount account, PointEntry credit, CancellationToken ct)
+    {
+        if (account.NewLots is not [var lot] || credit.Lot != lot || account.NewEntries[^1] != credit
+            || account.NewEntries.Take(account.NewEntries.Count - 1).Any(e => e.Lot is not null))
+        {
+            await SaveAsync([account], ct); // not the shape of a credit: the general path
+            return;
+        }
+        var batch = new SqlBatch().Add($"SAVEPOINT ledger_credit");
+        foreach (var e in account.NewEntries.Take(account.NewEntries.Count - 1)) AddEntry(batch, e, lotJustInserted: false);
+        foreach (var (sql, values) in LotUpdates([account])) batch.Add(FormattableStringFactory.Create(sql, values));
+        batch.Add($"""
+            INSERT INTO point_lots (member_id, source, amount, remaining, earned_at, expires_at, pending_until, is_pending, payment_id, expired_at)
+            VALUES ({lot.MemberId}, {lot.Source}, {lot.Amount}, {lot.Remaining}, {lot.EarnedAt}, {lot.ExpiresAt}, {lot.PendingUntil}, {lot.IsPending}, {lot.PaymentId}, {lot.ExpiredAt})
+            """);
+        AddEntry(batch, credit, lotJustInserted: true);
+        batch.Add($"UPDATE members SET points_balance = {account.Balance}, pending_points = {account.Pending} WHERE id = {account.MemberId}");
+        batch.Add($"SELECT id, lot_id FROM point_entries WHERE id = LAST_INSERT_ID()");
+        batch.Add($"RELEASE SAVEPOINT ledger_credit");
+        try
+        {
+            (credit.Id, lot.Id) = await batch.RunAsync(db, async (reader, token) =>
+            {
+                await reader.ReadAsync(token);
+                return (reader.GetInt64(0), reader.GetInt64(1));
+            }, ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsDuplicateKey())
+        {
+            await db.Database.ExecuteSqlRawAsync("ROLLBACK TO SAVEPOINT ledger_credit", ct);
+            throw;
+        }
+        credit.LotId = lot.Id;
+    }
+
+    /// <summary>An entry's INSERT; the credit's entry takes the id of the lot inserted by the statement before it.</summary>
+    private static void AddEntry(SqlBatch batch, PointEntry e, bool lotJustInserted) =>
+        batch.Add(FormattableStringFactory.Create(
+            "INSERT INTO point_entries (member_id, kind, delta, pending_delta, balance_after, lot_id, payment_id, idempotency_key, reason, actor, created_at) " +
+            "VALUES ({0}, {1}, {2}, {3}, {4}, " + (lotJustInserted ? "LAST_INSERT_ID()" : "{5}") + ", {6}, {7}, {8}, {9}, {10})",
+            e.MemberId, e.Kind, e.Delta, e.PendingDelta, e.BalanceAfter, e.LotId, e.PaymentId, e.IdempotencyKey, e.Reason, e.Actor, e.CreatedAt));
+
+    /// <summary>
     /// Writes what settling many accounts did (the maintenance batches): entries in multi-row INSERTs, lot changes
     /// grouped, and all balances in one UPDATE, so a batch costs a few round trips whatever its size. Entry ids are
     /// not read back (nothing that settles needs them). Accounts with new lots go through <see cref="SaveAsync"/>.
@@ -177,6 +260,12 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
     /// <summary>Set-based: lots that changed the same way (all expired now, all released) share one UPDATE.</summary>
     private async Task UpdateLotsAsync(IReadOnlyCollection<PointsAccount> accounts, CancellationToken ct)
     {
+        foreach (var (sql, values) in LotUpdates(accounts)) await db.Database.ExecuteSqlRawAsync(sql, values, ct);
+    }
+
+    /// <summary>The UPDATEs of changed lots, one per kind of change, with {0}-style placeholders for their values.</summary>
+    private static IEnumerable<(string Sql, object[] Values)> LotUpdates(IReadOnlyCollection<PointsAccount> accounts)
+    {
         var groups = accounts.SelectMany(a => a.ChangedLots).GroupBy(c => (
             Remaining: c.Value.HasFlag(LotChange.Remaining) ? c.Key.Remaining : (long?)null,
             Pending: c.Value.HasFlag(LotChange.Pending) ? c.Key.IsPending : (bool?)null,
@@ -189,8 +278,7 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
             if (group.Key.Pending is { } pending) Set(sets, values, "is_pending", pending);
             if (group.Key.ExpiredAt is { } expiredAt) Set(sets, values, "expired_at", expiredAt);
             // Only our own column names and long ids are inlined; the values are parameters.
-            var update = "UPDATE point_lots SET " + string.Join(", ", sets) + " WHERE id IN (" + string.Join(",", group.Select(c => c.Key.Id)) + ")";
-            await db.Database.ExecuteSqlRawAsync(update, values, ct);
+            yield return ("UPDATE point_lots SET " + string.Join(", ", sets) + " WHERE id IN (" + string.Join(",", group.Select(c => c.Key.Id)) + ")", values.ToArray());
         }
     }
 
@@ -200,3 +288,6 @@ public sealed class LedgerStore(LoyaltyDbContext db, ProgrammeClock clock)
         values.Add(value);
     }
 }
+
+/// <summary>A member locked for a credit: its tier, whether it was deleted, and its locked points account.</summary>
+public sealed record LockedMember(long MemberId, string TierCode, DateTime? DeletedAt, PointsAccount Account);

@@ -65,7 +65,7 @@ public sealed class PointsLedger(LedgerStore store, ProgrammeClock clock)
             if (credit.ExpiresAt <= locked.Now)
                 throw new DomainException("points.expired", "These points would already have expired.");
             var entry = locked.Credit(credit);
-            await store.SaveAsync([locked], token);
+            await store.SaveCreditAsync(locked, entry, token); // one round trip: this is the payment notification's path
             return (entry, false);
         }, ct);
     }

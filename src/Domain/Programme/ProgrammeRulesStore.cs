@@ -19,8 +19,18 @@ public sealed class ProgrammeRulesStore(LoyaltyDbContext db, ProgrammeClock cloc
             .OrderByDescending(v => v.EffectiveFrom).ThenByDescending(v => v.Id)
             .Select(v => v.RulesJson)
             .FirstOrDefaultAsync(ct);
-        return json is null ? ProgrammePresets.ByName(fallbackPreset) : Deserialize(json);
+        return FromActive(json, fallbackPreset);
     }
+
+    /// <summary>
+    /// What <see cref="GetActiveAsync"/> asks (one column, rules_json, or no row), for a caller that sends it with its own
+    /// statements in one round trip (the payment notification); <see cref="FromActive"/> turns the answer into rules.
+    /// </summary>
+    public FormattableString ActiveQuery() =>
+        $"SELECT rules_json FROM programme_versions WHERE effective_from <= {clock.Today} ORDER BY effective_from DESC, id DESC LIMIT 1";
+
+    public static ProgrammeRules FromActive(string? json, string fallbackPreset) =>
+        json is null ? ProgrammePresets.ByName(fallbackPreset) : Deserialize(json);
 
     public ProgrammeVersion NewVersion(ProgrammeRules rules, DateOnly effectiveFrom, string? createdBy) => new()
     {

@@ -22,16 +22,24 @@ namespace WechatLoyalty.Domain.Referrals;
 public sealed class ReferralRewards(LoyaltyDbContext db, ProgrammeClock clock, IOptions<ReferralsOptions> options, ILogger<ReferralRewards> logger)
 {
     /// <summary>
-    /// Called by the payment recorder after a payment of a member was recorded. Cheap when nothing is due: one
-    /// indexed look-up of the member's referral awaiting a purchase.
+    /// The one indexed look-up that decides whether a member's payment concerns a referral at all: the referral awaiting
+    /// this member's first purchase (columns id, referrer_member_id), or no row. The recorder sends it with its own
+    /// statements (one round trip for all) and hands the answer to <see cref="OnPaymentRecordedAsync"/>. Null when the
+    /// payment is too small to qualify.
     /// </summary>
-    public async Task OnPaymentRecordedAsync(Payment payment, ProgrammeRules rules, CancellationToken ct)
+    public FormattableString? AwaitingPurchaseQuery(long refereeId, long netPaidFen) =>
+        netPaidFen < options.Value.QualifyingPurchaseFen
+            ? null
+            : (FormattableString)$"SELECT id, referrer_member_id FROM referrals WHERE referee_member_id = {refereeId} AND status = {ReferralStatus.AwaitingPurchase} LIMIT 1";
+
+    /// <summary>
+    /// Called by the payment recorder after a payment of a member was recorded, with the answer to
+    /// <see cref="AwaitingPurchaseQuery"/> (read unlocked; decided again below under the referrer's lock). Nothing to do
+    /// without a candidate.
+    /// </summary>
+    public async Task OnPaymentRecordedAsync(Payment payment, ProgrammeRules rules, ReferralCandidate? candidate, CancellationToken ct)
     {
-        if (payment.MemberId is not { } refereeId || payment.PayerTotalFen - payment.RefundedFen < options.Value.QualifyingPurchaseFen) return;
-        var candidate = await db.Referrals.AsNoTracking()
-            .Where(r => r.RefereeMemberId == refereeId && r.Status == ReferralStatus.AwaitingPurchase)
-            .Select(r => new { r.Id, r.ReferrerMemberId }).FirstOrDefaultAsync(ct);
-        if (candidate is null) return;
+        if (candidate is null || payment.MemberId is not { } refereeId || payment.PayerTotalFen - payment.RefundedFen < options.Value.QualifyingPurchaseFen) return;
         // Every referral of the referrer (this one included) locked in index order, before anything is decided: the
         // cap count cannot race, and two friends of one referrer paying at once queue here instead of deadlocking.
         await db.Database.ExecuteSqlInterpolatedAsync(
@@ -122,3 +130,6 @@ public sealed class ReferralRewards(LoyaltyDbContext db, ProgrammeClock clock, I
         logger.LogWarning("Referral {ReferralId}: reward refused: {Reason}", referral.Id, reason);
     }
 }
+
+/// <summary>A referral that was awaiting the referee's first purchase when the payment was recorded.</summary>
+public sealed record ReferralCandidate(long Id, long ReferrerMemberId);

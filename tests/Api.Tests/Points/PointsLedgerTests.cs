@@ -76,6 +76,55 @@ public class PointsLedgerTests(PointsFactory factory) : IClassFixture<PointsFact
     }
 
     [Fact]
+    public async Task CreditAsync_ReplaysAndLeavesTheTransactionUsable_WhenALockedAccountMeetsAnExistingKey()
+    {
+        // The payment path's credit (one batched round trip, no look-up of the key first): the duplicate must roll back
+        // only the credit's own writes, to its savepoint, and the caller's transaction must carry on.
+        var member = await factory.NewMemberAsync();
+        var key = $"earn:tx:{Guid.NewGuid():N}";
+        var first = await factory.CreditAsync(member, 300, key);
+
+        var (replay, other) = await InLockedTransactionAsync(member, async (ledger, locked) => (
+            await ledger.CreditAsync(new PointsCredit(member, 300, PointSource.Purchase, key, factory.Now, factory.Now.AddDays(30)), locked, default),
+            await ledger.CreditAsync(new PointsCredit(member, 50, PointSource.Purchase, $"earn:tx:{Guid.NewGuid():N}", factory.Now, factory.Now.AddDays(30)), default)));
+
+        Assert.True(replay.Replayed);
+        Assert.Equal(first.EntryId, replay.EntryId);
+        Assert.False(other.Replayed);
+        Assert.Equal(2, (await factory.EntriesAsync(member)).Count);
+        Assert.Equal(2, (await factory.LotsAsync(member)).Count);
+        Assert.Equal(350, (await factory.AssertConsistentAsync(member)).PointsBalance);
+    }
+
+    [Fact]
+    public async Task CreditAsync_WritesTheDueReleaseWithTheCredit_WhenALockedAccountHadAPendingLotDue()
+    {
+        var member = await factory.NewMemberAsync();
+        await factory.CreditAsync(member, 100, pendingUntil: factory.Now.AddDays(1));
+        factory.Time.Advance(TimeSpan.FromDays(2));
+
+        var credit = await InLockedTransactionAsync(member, (ledger, locked) =>
+            ledger.CreditAsync(new PointsCredit(member, 200, PointSource.Purchase, $"earn:tx:{Guid.NewGuid():N}", factory.Now, factory.Now.AddDays(30)), locked, default));
+
+        var entries = await factory.EntriesAsync(member);
+        Assert.Equal([PointEntryKind.Earn, PointEntryKind.PendingRelease, PointEntryKind.Earn], entries.Select(e => e.Kind));
+        Assert.Equal(credit.EntryId, entries[^1].Id);
+        Assert.Equal(credit.LotId, entries[^1].LotId);
+        Assert.Equal([100, 200], (await factory.LotsAsync(member)).Select(l => l.Remaining));
+        var stored = await factory.AssertConsistentAsync(member);
+        Assert.Equal((300, 0), (stored.PointsBalance, stored.PendingPoints));
+    }
+
+    /// <summary>Locks the member as the payment recorder does and runs <paramref name="work"/> in that transaction, then commits.</summary>
+    private Task<T> InLockedTransactionAsync<T>(long member, Func<PointsLedger, PointsAccount, Task<T>> work) => factory.WithDbAsync(db =>
+        db.ExecuteAsync(async token =>
+        {
+            var store = new LedgerStore(db, Clock());
+            var locked = await store.LockMemberAsync(member, token) ?? throw new InvalidOperationException("No such member.");
+            return await work(new PointsLedger(store, Clock()), locked.Account);
+        }));
+
+    [Fact]
     public async Task ReverseRefundAsync_LeavesDebt_ThenNextEarningPaysItOff_WhenPointsWereSpent()
     {
         var member = await factory.NewMemberAsync();
