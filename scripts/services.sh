@@ -71,7 +71,11 @@ start_mariadb() {
       || { cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
   fi
   log "MariaDB: starting on 127.0.0.1:$WL_MARIADB_PORT"
-  mariadbd --no-defaults --datadir="$dir/data" --port="$WL_MARIADB_PORT" --bind-address=127.0.0.1 \
+  # Its temporary tables live beside its data, not in the shared /tmp: a big sort or GROUP BY spills to disk there,
+  # and a /tmp cleaner (or another tool's cleanup) deleting the file fails the statement ("Error on delete of
+  # '/tmp/#sql…' (Errcode: 2)"), which is how two 1M-row benchmark runs died.
+  mkdir -p "$dir/tmp"
+  mariadbd --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --port="$WL_MARIADB_PORT" --bind-address=127.0.0.1 \
     --socket="$(mariadb_socket)" --pid-file="$dir/mariadbd.pid" --log-error="$dir/error.log" \
     --user="$(id -un)" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --default-time-zone=+00:00 --innodb-buffer-pool-size=256M --max-connections=500 \
