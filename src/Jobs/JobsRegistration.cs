@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
+using WechatLoyalty.Domain.Kpis;
 using WechatLoyalty.Jobs.Campaigns;
 using WechatLoyalty.Jobs.Hosting;
 using WechatLoyalty.Jobs.Messages;
@@ -53,6 +54,8 @@ public static class JobsRegistration
 
         services.AddScoped<PointsJobs>();
         services.AddScoped<TierJobs>();
+        services.AddScoped<Kpis.KpiRollupJob>();
+        services.AddKpiRollup();
         services.AddScoped<Admin.MemberImportJob>();
         services.AddPaymentJobs();
         services.AddReferralJobs();

@@ -15,6 +15,7 @@ public static class RecurringJobIds
     public const string TierNotices = "messages-tier-notices";
     public const string ResumePausedMessages = "messages-resume";
     public const string SweepOaEvents = "messages-oa-events";
+    public const string RefreshKpiRollup = "kpis-rollup";
 
     /// <summary>Defaults, overridable per id in <c>Jobs:Recurring</c>.</summary>
     public static IReadOnlyDictionary<string, string> DefaultCron { get; } = new Dictionary<string, string>
@@ -36,5 +37,7 @@ public static class RecurringJobIds
         [TierNotices] = "*/5 * * * *",
         [ResumePausedMessages] = "*/10 * * * *",
         [SweepOaEvents] = "* * * * *",
+        // Members whose payments changed since the last run are computed live by every KPI panel: keep them few.
+        [RefreshKpiRollup] = "*/10 * * * *",
     };
 }

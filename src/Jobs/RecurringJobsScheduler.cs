@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using WechatLoyalty.Domain.Common;
 using WechatLoyalty.Jobs.Campaigns;
+using WechatLoyalty.Jobs.Kpis;
 using WechatLoyalty.Jobs.Messages;
 using WechatLoyalty.Jobs.Payments;
 using WechatLoyalty.Jobs.Points;
@@ -61,6 +62,7 @@ internal sealed class RecurringJobsScheduler(
         Add<MessageJobs>(RecurringJobIds.TierNotices, j => j.TierNoticesAsync(CancellationToken.None));
         Add<MessageJobs>(RecurringJobIds.ResumePausedMessages, j => j.ResumePausedAsync(CancellationToken.None));
         Add<MessageJobs>(RecurringJobIds.SweepOaEvents, j => j.SweepOaEventsAsync(CancellationToken.None));
+        Add<KpiRollupJob>(RecurringJobIds.RefreshKpiRollup, j => j.RefreshAsync(CancellationToken.None));
         if (!options.Value.TriggerOnStart) return;
         foreach (var id in scheduled) recurring.Trigger(id);
         logger.LogInformation("Triggered {Count} recurring job(s) once at start-up", scheduled.Count);

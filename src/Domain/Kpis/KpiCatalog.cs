@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace WechatLoyalty.Domain.Kpis;
 
@@ -17,7 +18,7 @@ public static class KpiRegistration
     /// <summary>The KPI panels (scoped: they use the request's DbContext). LifecycleThresholds options are bound by the host.</summary>
     public static IServiceCollection AddKpis(this IServiceCollection services)
     {
-        services.AddScoped<KpiSql>();
+        services.AddKpiRollup();
         services.AddScoped<KpiPanel, MemberGrowthPanel>();
         services.AddScoped<KpiPanel, MemberGrowthByStorePanel>();
         services.AddScoped<KpiPanel, MemberGrowthBySourcePanel>();
@@ -32,6 +33,14 @@ public static class KpiRegistration
         services.AddScoped<KpiPanel, ReferralFunnelPanel>();
         services.AddScoped<KpiPanel, CampaignDeliveryPanel>();
         services.AddScoped<KpiCatalog>();
+        return services;
+    }
+
+    /// <summary>The rollup's refresh (for the job host too, which has no panels); safe to call twice.</summary>
+    public static IServiceCollection AddKpiRollup(this IServiceCollection services)
+    {
+        services.TryAddScoped<KpiSql>();
+        services.TryAddScoped<Rollup.KpiRollup>();
         return services;
     }
 }

@@ -32,12 +32,29 @@ public sealed class KpiSql(LoyaltyDbContext db, ProgrammeClock clock, ProgrammeR
 
     public LifecycleThresholds Lifecycle => lifecycle.Value;
 
+    /// <summary>
+    /// Whether purchase panels may read the member-day rollup (<see cref="Rollup.KpiMemberDay"/>) when it is built.
+    /// Off: they read payments directly, as they do before the first build; the tests compare the two.
+    /// </summary>
+    public bool UseRollup { get; set; } = true;
+
+    private Task<Rollup.MemberDayRows?>? _memberDays;
+
+    /// <summary>The rollup for this request's panels, or null when they read payments (opened once per KpiSql).</summary>
+    internal Task<Rollup.MemberDayRows?> MemberDaysAsync(CancellationToken ct) => _memberDays ??= Rollup.MemberDayRows.OpenAsync(this, ct);
+
     public Task<ProgrammeRules> RulesAsync(KpiQuery q, CancellationToken ct) => rules.GetActiveAsync(q.FallbackPreset, ct);
 
     public DateTime StartUtc(DateOnly day) => clock.StartOfDayUtc(day);
 
     /// <summary>Exclusive UTC end of the query's last day.</summary>
     public DateTime EndUtc(KpiQuery q) => clock.StartOfDayUtc(q.To.AddDays(1));
+
+    /// <summary>Exclusive last programme day of the query, as a DATE parameter value.</summary>
+    public static DateTime Day(DateOnly day) => day.ToDateTime(TimeOnly.MinValue);
+
+    /// <summary>The programme-zone local time of p.paid_at, valid over any payment's lifetime (for the rollup's days).</summary>
+    public string LocalPaidAt() => Local("p.paid_at", new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), clock.UtcNow.UtcDateTime.AddDays(2));
 
     public static DateOnly Align(DateOnly day, KpiGrain grain) => grain switch
     {
@@ -151,6 +168,26 @@ public sealed class KpiSql(LoyaltyDbContext db, ProgrammeClock clock, ProgrammeR
                 rows.Add(row);
             }
             return rows;
+        }
+        finally
+        {
+            if (opened) await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Runs a statement that writes (the rollup's refresh) in the current transaction, if any.</summary>
+    public async Task<int> ExecuteAsync(string sql, CancellationToken ct, int timeoutSeconds = 600)
+    {
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened) await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.CommandTimeout = timeoutSeconds;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            return await command.ExecuteNonQueryAsync(ct);
         }
         finally
         {

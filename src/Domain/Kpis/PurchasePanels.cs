@@ -1,6 +1,11 @@
+using WechatLoyalty.Domain.Kpis.Rollup;
+
 namespace WechatLoyalty.Domain.Kpis;
 
-/// <summary>Members' paid purchases, shared by the purchase panels.</summary>
+/// <summary>
+/// Members' paid purchases, shared by the purchase panels: from the member-day rollup once it is built
+/// (<see cref="RollupPurchases"/>), else from payments (the queries here, also the reference the rollup is tested against).
+/// </summary>
 internal static class Purchases
 {
     /// <summary>Joins a payment to its member's join store when the query names a store.</summary>
@@ -19,7 +24,7 @@ internal static class Purchases
     /// instead of a (bucket, member) group table: about ten times faster over a year than <see cref="PerBucketAsync"/>.
     /// </summary>
     public static async Task<Dictionary<DateOnly, BucketTotals>> TotalsPerBucketAsync(KpiSql sql, KpiQuery q, CancellationToken ct) =>
-        (await sql.RowsAsync($"""
+        await sql.MemberDaysAsync(ct) is { } rows ? await RollupPurchases.TotalsPerBucketAsync(rows, q, ct) : (await sql.RowsAsync($"""
             SELECT {sql.Bucket("p.paid_at", q)} AS b, COUNT(DISTINCT p.member_id), COUNT(*), SUM({PaidSql.Net}) {Where(q)} GROUP BY b
             """, ct, sql.Params(q)))
         .ToDictionary(r => KpiSql.Day(r[0]), r => new BucketTotals(KpiSql.Long(r[1]), KpiSql.Long(r[2]), KpiSql.Long(r[3])));
@@ -27,13 +32,14 @@ internal static class Purchases
     /// <summary>Over the whole range: distinct buying members, purchases, net spend.</summary>
     public static async Task<BucketTotals> TotalsAsync(KpiSql sql, KpiQuery q, CancellationToken ct)
     {
+        if (await sql.MemberDaysAsync(ct) is { } rows) return await RollupPurchases.TotalsAsync(rows, q, ct);
         var r = (await sql.RowsAsync($"SELECT COUNT(DISTINCT p.member_id), COUNT(*), COALESCE(SUM({PaidSql.Net}), 0) {Where(q)}", ct, sql.Params(q)))[0];
         return new BucketTotals(KpiSql.Long(r[0]), KpiSql.Long(r[1]), KpiSql.Long(r[2]));
     }
 
     /// <summary>Per bucket: members with ≥ 1 and ≥ 2 paid purchases in the bucket, their purchases and net spend.</summary>
     public static async Task<Dictionary<DateOnly, BucketStats>> PerBucketAsync(KpiSql sql, KpiQuery q, CancellationToken ct) =>
-        (await sql.RowsAsync($"""
+        await sql.MemberDaysAsync(ct) is { } rows ? await RollupPurchases.PerBucketAsync(rows, q, ct) : (await sql.RowsAsync($"""
             SELECT b, COUNT(*), SUM(n >= 2), SUM(n), SUM(net) FROM (
                 SELECT {sql.Bucket("p.paid_at", q)} AS b, p.member_id, COUNT(*) AS n, SUM({PaidSql.Net}) AS net
                 {Where(q)} GROUP BY b, p.member_id) x
@@ -42,15 +48,15 @@ internal static class Purchases
         .ToDictionary(r => KpiSql.Day(r[0]), r => new BucketStats(KpiSql.Long(r[1]), KpiSql.Long(r[2]), KpiSql.Long(r[3]), KpiSql.Long(r[4])));
 
     /// <summary>Over the whole range: how many members bought 1, 2, ... 5, 6+ times (key 6 = six or more), with their purchases.</summary>
-    public static async Task<SortedDictionary<int, (long Members, long Orders, long NetFen)>> DistributionAsync(KpiSql sql, KpiQuery q, CancellationToken ct)
+    public static async Task<SortedDictionary<int, (long Members, long Orders)>> DistributionAsync(KpiSql sql, KpiQuery q, CancellationToken ct)
     {
-        var rows = await sql.RowsAsync($"""
-            SELECT LEAST(n, 6) AS k, COUNT(*), SUM(n), SUM(net) FROM (
-                SELECT p.member_id, COUNT(*) AS n, SUM({PaidSql.Net}) AS net {Where(q)} GROUP BY p.member_id) x
+        if (await sql.MemberDaysAsync(ct) is { } rows) return await RollupPurchases.DistributionAsync(rows, q, ct);
+        var raw = await sql.RowsAsync($"""
+            SELECT LEAST(n, 6) AS k, COUNT(*), SUM(n) FROM (
+                SELECT p.member_id, COUNT(*) AS n {Where(q)} GROUP BY p.member_id) x
             GROUP BY k
             """, ct, sql.Params(q));
-        return new SortedDictionary<int, (long, long, long)>(rows.ToDictionary(r => (int)KpiSql.Long(r[0]),
-            r => (KpiSql.Long(r[1]), KpiSql.Long(r[2]), KpiSql.Long(r[3]))));
+        return new SortedDictionary<int, (long, long)>(raw.ToDictionary(r => (int)KpiSql.Long(r[0]), r => (KpiSql.Long(r[1]), KpiSql.Long(r[2]))));
     }
 
     public sealed record Stages(long Total, long New, long Active, long ActiveIncludingNew, long Dormant)
@@ -63,8 +69,12 @@ internal static class Purchases
     /// ago), else active (a paid purchase in the last ActiveDays), else dormant (a purchase, or the joining, within
     /// DormantDays), else lost. Members not deleted at that instant; a store filter uses the join store.
     /// </summary>
-    public static Task<Stages> StagesAsync(KpiSql sql, KpiQuery q, CancellationToken ct) =>
-        q.StoreId is null ? AllStoresStagesAsync(sql, q, ct) : OneStoreStagesAsync(sql, q, ct);
+    public static async Task<Stages> StagesAsync(KpiSql sql, KpiQuery q, CancellationToken ct) =>
+        await sql.MemberDaysAsync(ct) is { } rows
+            ? q.StoreId is null
+                ? await RollupStages.AllStoresAsync(sql, rows, q, StageParams(sql, q), ct)
+                : await RollupStages.OneStoreAsync(sql, rows, q, StageParams(sql, q), ct)
+            : q.StoreId is null ? await AllStoresStagesAsync(sql, q, ct) : await OneStoreStagesAsync(sql, q, ct);
 
     private static (string Name, object? Value)[] StageParams(KpiSql sql, KpiQuery q)
     {
@@ -268,6 +278,13 @@ public sealed class ChurnPanel(KpiSql sql) : KpiPanel
         var buckets = sql.Buckets(q);
         var days = q.To.DayNumber - q.From.DayNumber + 1;
         var prevFrom = sql.StartUtc(q.From.AddDays(-days));
+        var firstPrevDay = PreviousStart(buckets[0].Start, q.Grain);
+        if (await sql.MemberDaysAsync(ct) is { } memberDays)
+        {
+            var (previous, gone) = await RollupPurchases.ChurnAsync(memberDays, q, q.From.AddDays(-days), ct);
+            var byBucket = await RollupPurchases.ChurnPerBucketAsync(memberDays, q, firstPrevDay, ct);
+            return Churn(q, buckets, days, previous, gone, [.. buckets.Select((b, k) => byBucket.GetValueOrDefault(k == 0 ? firstPrevDay : buckets[k - 1].Start))]);
+        }
         var join = Purchases.StoreJoin(q);
         // One grouped pass over both periods (per member: bought before, bought in the period) rather than a probe
         // per previous buyer: the probes read the payments index at random, which at 1M members comes from disk.
@@ -283,7 +300,6 @@ public sealed class ChurnPanel(KpiSql sql) : KpiPanel
         // Per bucket, in one pass: each member's buckets with a purchase as bits (bucket 0 = the whole bucket before
         // the first one), 63 buckets per BIGINT; then for every bucket k, members with bit k-1 and those without bit k.
         // A self-join of (member, bucket) pairs costs ten times more over a year.
-        var firstPrevDay = PreviousStart(buckets[0].Start, q.Grain);
         var firstPrev = sql.StartUtc(firstPrevDay);
         var local = sql.Local("p.paid_at", firstPrev, sql.EndUtc(q));
         var index = q.Grain switch
@@ -304,9 +320,14 @@ public sealed class ChurnPanel(KpiSql sql) : KpiPanel
                                      WHERE p.paid_at >= @first AND p.paid_at < @to AND p.member_id IS NOT NULL AND {PaidSql.Paid}) x
                 GROUP BY x.member_id) y
             """, ct, sql.Params(q, ("@first", firstPrev), ("@firstDay", firstPrevDay.ToDateTime(TimeOnly.MinValue)))))[0];
-        var perBucket = buckets.Select((b, k) => (b.Start, Prev: KpiSql.Long(row[2 * k]), Churned: KpiSql.Long(row[2 * k + 1])))
-            .ToDictionary(x => x.Start, x => (x.Prev, x.Churned));
-        (long Prev, long Churned) S(KpiBucket b) => perBucket.GetValueOrDefault(b.Start);
+        return Churn(q, buckets, days, previousBuyers, churned, [.. buckets.Select((_, k) => (KpiSql.Long(row[2 * k]), KpiSql.Long(row[2 * k + 1])))]);
+    }
+
+    /// <summary>The panel from its numbers: per bucket (in order) the previous bucket's buyers and those of them who churned.</summary>
+    private KpiResult Churn(KpiQuery q, IReadOnlyList<KpiBucket> buckets, int days, long previousBuyers, long churned, IReadOnlyList<(long Prev, long Churned)> perBucket)
+    {
+        var index = buckets.Select((b, k) => (b.Start, k)).ToDictionary(x => x.Start, x => x.k);
+        (long Prev, long Churned) S(KpiBucket b) => perBucket[index[b.Start]];
         return Result(q,
             [new KpiSeries("流失率", "Churn rate", [.. buckets.Select(b => new KpiPoint(b.Label, KpiSql.Percent(S(b).Churned, S(b).Prev)))])],
             [

@@ -606,6 +606,90 @@ namespace WechatLoyalty.Domain.Data.Migrations
                     b.ToTable("segments");
                 });
 
+            modelBuilder.Entity("WechatLoyalty.Domain.Kpis.Rollup.KpiMemberDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateOnly>("D2")
+                        .HasColumnType("date")
+                        .HasColumnName("d2");
+
+                    b.Property<DateOnly>("D3")
+                        .HasColumnType("date")
+                        .HasColumnName("d3");
+
+                    b.Property<DateOnly>("D4")
+                        .HasColumnType("date")
+                        .HasColumnName("d4");
+
+                    b.Property<DateOnly>("D5")
+                        .HasColumnType("date")
+                        .HasColumnName("d5");
+
+                    b.Property<DateOnly>("D6")
+                        .HasColumnType("date")
+                        .HasColumnName("d6");
+
+                    b.Property<long>("NetFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("net_fen");
+
+                    b.Property<DateOnly>("NextDay")
+                        .HasColumnType("date")
+                        .HasColumnName("next_day");
+
+                    b.Property<int>("Orders")
+                        .HasColumnType("int")
+                        .HasColumnName("orders");
+
+                    b.Property<DateOnly>("PrevDay")
+                        .HasColumnType("date")
+                        .HasColumnName("prev_day");
+
+                    b.Property<long?>("StoreId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("store_id");
+
+                    b.HasKey("Day", "MemberId")
+                        .HasName("pk_kpi_member_days");
+
+                    b.HasIndex("MemberId", "Day")
+                        .HasDatabaseName("ix_kpi_member_days_member_id_day");
+
+                    b.HasIndex(new[] { "StoreId", "Day", "PrevDay", "NextDay", "Orders", "NetFen", "D2", "D3", "D4", "D5", "D6" }, "ix_kpi_member_days_store")
+                        .HasDatabaseName("ix_kpi_member_days_store");
+
+                    b.ToTable("kpi_member_days", (string)null);
+                });
+
+            modelBuilder.Entity("WechatLoyalty.Domain.Kpis.Rollup.KpiRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("RefreshedAt")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("refreshed_at");
+
+                    b.Property<DateTime>("Watermark")
+                        .HasPrecision(6)
+                        .HasColumnType("datetime(6)")
+                        .HasColumnName("watermark");
+
+                    b.HasKey("Id")
+                        .HasName("pk_kpi_rollup_state");
+
+                    b.ToTable("kpi_rollup_state", (string)null);
+                });
+
             modelBuilder.Entity("WechatLoyalty.Domain.Members.Member", b =>
                 {
                     b.Property<long>("Id")
