@@ -149,7 +149,10 @@ public sealed partial class MessageDispatcher(
             case VerdictKind.Sent:
                 delivery.Msgid = result.Msgid;
                 delivery.Reason = null;
-                return await FinishAsync(delivery, DeliveryStatus.Sent, null, ct, keepErrcode: true, finished: verdict.Finished);
+                var sent = await FinishAsync(delivery, DeliveryStatus.Sent, null, ct, keepErrcode: true, finished: verdict.Finished);
+                // WeChat's TEMPLATESENDJOBFINISH may have come in before the msgid was recorded: it waits for this.
+                if (!mini) await TemplateJobFinish.SettleWaitingAsync(db, [delivery.Id], Now, ct);
+                return sent;
             case VerdictKind.Paused:
                 return await PauseAsync(delivery, choice, verdict.PausedUntil!.Value, result.Errcode, verdict.Reason!, ct);
             case VerdictKind.NotFollower:

@@ -5,9 +5,10 @@ namespace WechatLoyalty.Domain.Messaging;
 
 /// <summary>
 /// TEMPLATESENDJOBFINISH settles an OA delivery (success → Delivered, anything else → Failed with WeChat's status).
-/// Two cheap ways in besides <see cref="DeliveryReports.TemplateJobFinishedAsync"/>, both one statement that settles the
-/// delivery and marks the stored event processed together: the callback's (the event, by its msgid), and the batch
-/// sender's right after it recorded its msgids (a push that arrived before the record waits, unprocessed, for that).
+/// Two cheap ways in besides <see cref="DeliveryReports.TemplateJobFinishedAsync"/>, each settling the delivery and
+/// marking the stored event processed in one statement: the OA inbox's as it stores the push (one round trip for both),
+/// and the batch sender's right after it recorded its msgids (a push that arrived before the record waits, unprocessed,
+/// for that).
 /// Either order ends settled; what neither catches (a crash between) the sweep job does. A "user block" status also
 /// changes the member's channel state, so it always takes the full path.
 /// </summary>
@@ -20,19 +21,30 @@ public static class TemplateJobFinish
     /// <summary>Only the full path records a block on the member's channel.</summary>
     public static bool NeedsFullPath(string status) => status.Contains("block", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The stored event <paramref name="eventId"/> reports <paramref name="msgid"/>: true when it settled a sent delivery.</summary>
-    public static async Task<bool> SettleAsync(LoyaltyDbContext db, long eventId, long msgid, string status, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Stores the push <paramref name="ev"/> (a duplicate of a stored one changes nothing) and settles the sent delivery
+    /// with <paramref name="msgid"/>, marking the event processed with it: two statements in one round trip. When the
+    /// delivery's msgid is not recorded yet, the event stays unprocessed for the sender's <see cref="SettleWaitingAsync"/>.
+    /// </summary>
+    public static Task StoreAndSettleAsync(LoyaltyDbContext db, OaEvent ev, long msgid, string status, DateTime now, CancellationToken ct)
     {
-        if (NeedsFullPath(status)) return false;
         var success = IsSuccess(status);
-        var settled = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE message_deliveries d JOIN oa_events e ON e.id = {eventId}
-            SET d.status = {(success ? nameof(DeliveryStatus.Delivered) : nameof(DeliveryStatus.Failed))},
-                d.reason = {(success ? null : FailureReason(status))}, d.finished_at = {now}, d.updated_at = {now},
-                e.processed_at = {now}, e.claimed_at = {now}, e.attempts = e.attempts + 1
-            WHERE d.msgid = {msgid} AND d.channel = 'OfficialAccount' AND d.status = 'Sent' AND e.processed_at IS NULL AND e.claimed_at IS NULL
-            """, ct);
-        return settled > 0;
+        var rows = new MultiRow();
+        var key = rows.Param(ev.DedupKey);
+        var at = rows.Param(now);
+        var values = rows.Values([[ev.DedupKey, ev.MsgType, ev.Event, ev.OpenId, ev.EventKey, ev.StoreId, ev.FieldsJson, ev.CreateTime, ev.ReceivedAt, 0]]);
+        var sql = $"""
+            INSERT INTO oa_events (dedup_key, msg_type, event, open_id, event_key, store_id, fields_json, create_time, received_at, attempts)
+            VALUES {values}
+            ON DUPLICATE KEY UPDATE id = id;
+            UPDATE message_deliveries d JOIN oa_events e ON e.dedup_key = {key}
+            SET d.status = {rows.Param(success ? nameof(DeliveryStatus.Delivered) : nameof(DeliveryStatus.Failed))},
+                d.reason = {rows.Param(success ? null : FailureReason(status))}, d.finished_at = {at}, d.updated_at = {at},
+                e.processed_at = {at}, e.claimed_at = {at}, e.attempts = e.attempts + 1
+            WHERE d.msgid = {rows.Param(msgid)} AND d.channel = 'OfficialAccount' AND d.status = 'Sent'
+              AND e.processed_at IS NULL AND e.claimed_at IS NULL;
+            """;
+        return rows.ExecuteAsync(db, sql, ct);
     }
 
     /// <summary>Settles those of <paramref name="deliveryIds"/> (just recorded as sent) whose finish event is already stored.</summary>

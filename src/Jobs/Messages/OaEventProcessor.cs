@@ -55,21 +55,6 @@ public sealed class OaEventProcessor(
         return true;
     }
 
-    /// <summary>
-    /// The common push of a campaign, TEMPLATESENDJOBFINISH, in one statement right after it is stored: the delivery
-    /// settled and the event marked processed together. True when the event needs nothing more from the callback: it
-    /// is settled, or its delivery's msgid is not recorded yet and the sender settles it when it records (or the sweep).
-    /// </summary>
-    public async Task<bool> TrySettleTemplateJobAsync(long eventId, OaMessage message, CancellationToken ct)
-    {
-        if (message.Event != "TEMPLATESENDJOBFINISH"
-            || !long.TryParse(message.MsgId, NumberStyles.None, CultureInfo.InvariantCulture, out var msgid)) return false;
-        var status = message.Field("Status") ?? "";
-        if (TemplateJobFinish.NeedsFullPath(status)) return false;
-        await TemplateJobFinish.SettleAsync(db, eventId, msgid, status, clock.UtcNow.UtcDateTime, ct);
-        return true;
-    }
-
     /// <summary>Processes what the callback accepted but did not finish (a crash, a failure), oldest first.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {

@@ -41,7 +41,7 @@ internal static class OfficialAccountCallbackApi
         HttpRequest request, string? signature, string? timestamp, string? nonce, string? openid,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "encrypt_type")] string? encryptType,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "msg_signature")] string? msgSignature,
-        OaMessageParser parser, OaEventInbox inbox, OaEventProcessor processor, ILoggerFactory loggers, CancellationToken ct)
+        OaMessageParser parser, OaEventInbox inbox, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger("Wechat.OfficialAccount");
         var bytes = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
@@ -68,29 +68,12 @@ internal static class OfficialAccountCallbackApi
         // Stored before we answer, so nothing WeChat handed us is lost; duplicates (WeChat retries pushes it got no
         // quick answer for) stop here. The work (a user/info call, database updates) runs after the answer.
         var eventId = await inbox.AcceptAsync(message, ct);
-        if (eventId is { } id && !await TrySettleTemplateJobAsync(processor, id, message, logger, ct))
+        if (eventId is { } id)
         {
             var scopes = request.HttpContext.RequestServices.GetRequiredService<IServiceScopeFactory>();
             request.HttpContext.Response.OnCompleted(() => ProcessAfterReplyAsync(scopes, id, logger));
         }
         return TypedResults.Text("success", "text/plain");
-    }
-
-    /// <summary>
-    /// TEMPLATESENDJOBFINISH (one per campaign message) is settled before the answer in one statement; a failure loses
-    /// nothing (the event is stored unprocessed and the sweep job takes it up).
-    /// </summary>
-    private static async Task<bool> TrySettleTemplateJobAsync(OaEventProcessor processor, long eventId, OaMessage message, ILogger logger, CancellationToken ct)
-    {
-        try
-        {
-            return await processor.TrySettleTemplateJobAsync(eventId, message, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "OA event {OaEventId} not settled at once; the sweep job will retry it", eventId);
-            return true;
-        }
     }
 
     /// <summary>
