@@ -31,8 +31,9 @@ public sealed record FanoutResult(FanoutState State, DateTime? NextRunAt = null,
 /// Sends one campaign. One run at a time per campaign (a lease on the campaign row, renewed per batch, lapsing after
 /// a crash). When sending starts the audience is frozen in one statement: campaign_recipients rows, the hold-out
 /// chosen by a hash of (campaign, member) and recorded. Then batches of pending recipients in member order: values
-/// rendered, sent through <see cref="ICampaignSender"/> (idempotent per campaign and member), outcomes and rewards
-/// recorded in one transaction per batch. Status and quiet hours are checked before every batch, so a pause takes
+/// rendered, the whole batch handed to <see cref="ICampaignSender"/> at once (idempotent per campaign and member; the
+/// messages pipeline claims, sends and records it set-based), outcomes (one multi-row UPDATE) and rewards recorded in
+/// one transaction per batch. Status and quiet hours are checked before every batch, so a pause takes
 /// effect after the batch in flight. A crash between a send and its record is repaired by the next run: the row is
 /// still pending, the sender returns the first outcome without sending again, and the reward's ledger key
 /// (campaign, member) pays it once.

@@ -247,8 +247,27 @@ public sealed partial class MessageDispatcher
             """, ct);
 
         var oaSent = items.Where(i => i.Status == DeliveryStatus.Sent && i.Choice?.Channel == DeliveryChannel.OfficialAccount).Select(i => i.DeliveryId).ToList();
-        if (oaSent.Count > 0) await TemplateJobFinish.SettleWaitingAsync(db, oaSent, now, ct);
+        if (oaSent.Count > 0) await SettleWaitingAsync(oaSent, now, ct);
     }
+
+    /// <summary>
+    /// Pushes that came before the record. The outcomes are recorded already; should this fail (a lock conflict with
+    /// pushes arriving), the events stay unprocessed and the sweep job settles them, so the batch goes on.
+    /// </summary>
+    private async Task SettleWaitingAsync(List<long> deliveryIds, DateTime now, CancellationToken ct)
+    {
+        try
+        {
+            await TemplateJobFinish.SettleWaitingAsync(db, deliveryIds, now, ct);
+        }
+        catch (Exception ex) when (IsLockConflict(ex) || IsLockConflict(ex.InnerException))
+        {
+            logger.LogWarning(ex, "Early TEMPLATESENDJOBFINISH pushes of {Count} deliveries not settled now; the sweep job settles them", deliveryIds.Count);
+        }
+    }
+
+    private static bool IsLockConflict(Exception? ex) =>
+        ex is MySqlConnector.MySqlException { ErrorCode: MySqlConnector.MySqlErrorCode.LockDeadlock or MySqlConnector.MySqlErrorCode.LockWaitTimeout };
 
     /// <summary>One member's part of a batch: the plan, the claim, the answer and the outcome.</summary>
     private sealed class BatchItem(BatchMessage message)

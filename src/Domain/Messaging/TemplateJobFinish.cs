@@ -14,6 +14,9 @@ namespace WechatLoyalty.Domain.Messaging;
 /// </summary>
 public static class TemplateJobFinish
 {
+    // Both statements lock the delivery first, then the event (STRAIGHT_JOIN): locked in opposite orders, a push and a
+    // batch's settle deadlocked each other under load.
+
     public static bool IsSuccess(string status) => string.Equals(status.Trim(), "success", StringComparison.OrdinalIgnoreCase);
 
     public static string FailureReason(string status) => $"TEMPLATESENDJOBFINISH: {(status.Length > 200 ? status[..200] : status)}";
@@ -30,14 +33,13 @@ public static class TemplateJobFinish
     {
         var success = IsSuccess(status);
         var rows = new MultiRow();
-        var key = rows.Param(ev.DedupKey);
         var at = rows.Param(now);
         var values = rows.Values([[ev.DedupKey, ev.MsgType, ev.Event, ev.OpenId, ev.EventKey, ev.StoreId, ev.FieldsJson, ev.CreateTime, ev.ReceivedAt, 0]]);
         var sql = $"""
             INSERT INTO oa_events (dedup_key, msg_type, event, open_id, event_key, store_id, fields_json, create_time, received_at, attempts)
             VALUES {values}
             ON DUPLICATE KEY UPDATE id = id;
-            UPDATE message_deliveries d JOIN oa_events e ON e.dedup_key = {key}
+            UPDATE message_deliveries d STRAIGHT_JOIN oa_events e ON e.dedup_key = CONCAT('msg:', d.msgid)
             SET d.status = {rows.Param(success ? nameof(DeliveryStatus.Delivered) : nameof(DeliveryStatus.Failed))},
                 d.reason = {rows.Param(success ? null : FailureReason(status))}, d.finished_at = {at}, d.updated_at = {at},
                 e.processed_at = {at}, e.claimed_at = {at}, e.attempts = e.attempts + 1
@@ -55,7 +57,7 @@ public static class TemplateJobFinish
         // The event's dedup key is "msg:<MsgID>" (OaMessage.DedupKey): the unique index finds it for each delivery.
         return rows.ExecuteAsync(db, $"""
             UPDATE message_deliveries d
-            JOIN oa_events e ON e.dedup_key = CONCAT('msg:', d.msgid)
+            STRAIGHT_JOIN oa_events e ON e.dedup_key = CONCAT('msg:', d.msgid)
             SET d.status = IF(LOWER(TRIM(JSON_VALUE(e.fields_json, '$.Status'))) = 'success', 'Delivered', 'Failed'),
                 d.reason = IF(LOWER(TRIM(JSON_VALUE(e.fields_json, '$.Status'))) = 'success', NULL,
                               CONCAT('TEMPLATESENDJOBFINISH: ', LEFT(JSON_VALUE(e.fields_json, '$.Status'), 200))),
