@@ -19,7 +19,7 @@ using WechatLoyalty.Simulator;
 using WechatLoyalty.Simulator.State;
 
 // A campaign to N members (all OA followers, so every send is an OA template message) through the product —
-// CampaignFanout → DispatcherCampaignSender → MessageDispatcher → the WeChat simulator over HTTP — with the message
+// CampaignFanout → DispatcherCampaignSender → MessageDispatcher.SendManyAsync → the WeChat simulator over HTTP — with the message
 // pace off (Messages:SendRatePerSecond at its maximum), vs the simulator's own accepting rate for template sends,
 // measured in the same run by a raw client at the same concurrency (before and after the campaign; the mean is the limit).
 // Goal: campaign sends/s ≥ 80% of the raw rate. Afterwards: exactly one delivery per member, in our database and in
@@ -198,10 +198,13 @@ try
         # Campaigns — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC
 
         A campaign to {members:N0} members, all OA followers (every send is an OA template message), through the product:
-        `CampaignFanout` (audience frozen in one INSERT…SELECT, then batches of {batchSize} pending recipients, {parallelism} sends in
-        parallel) → `DispatcherCampaignSender` → `MessageDispatcher` (delivery record claimed, channel chosen, pace, send, record)
-        → the WeChat simulator over HTTP (in-process Kestrel, real wire format). Message pace off: `Messages:SendRatePerSecond`
-        = 10000 (its maximum; the Redis window counter is still consulted per send). No reward points, no hold-out. The
+        `CampaignFanout` (audience frozen in one INSERT…SELECT, then batches of {batchSize} pending recipients) → `DispatcherCampaignSender`
+        → `MessageDispatcher.SendManyAsync` (the batch's members, identities, channel states, template and rules in set queries;
+        chunks of {parallelism * 4} deliveries claimed in one multi-row INSERT, the pace reserved per chunk, {parallelism} sends in parallel,
+        outcomes in one multi-row UPDATE; recipients recorded in one UPDATE per batch) → the WeChat simulator over HTTP (in-process
+        Kestrel, real wire format). Message pace off: `Messages:SendRatePerSecond` = 10000 (its maximum; the Redis window counter
+        is still consulted, once per chunk). No reward points, no hold-out. Each send's TEMPLATESENDJOBFINISH push is sent by
+        the simulator to the API and processed there during the campaign (stored and settled in one round trip). The
         limit: a raw client posting the same `cgi-bin/message/template/send` request (its TEMPLATESENDJOBFINISH pushes recorded,
         not sent to the API) to the same simulator at the same
         concurrency ({parallelism}), {rawSends:N0} sends before and after the campaign, in the same process and run.

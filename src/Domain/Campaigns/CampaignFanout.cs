@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
@@ -33,14 +31,15 @@ public sealed record FanoutResult(FanoutState State, DateTime? NextRunAt = null,
 /// Sends one campaign. One run at a time per campaign (a lease on the campaign row, renewed per batch, lapsing after
 /// a crash). When sending starts the audience is frozen in one statement: campaign_recipients rows, the hold-out
 /// chosen by a hash of (campaign, member) and recorded. Then batches of pending recipients in member order: values
-/// rendered, sent through <see cref="ICampaignSender"/> (idempotent per campaign and member), outcomes and rewards
-/// recorded in one transaction per batch. Status and quiet hours are checked before every batch, so a pause takes
+/// rendered, the whole batch handed to <see cref="ICampaignSender"/> at once (idempotent per campaign and member; the
+/// messages pipeline claims, sends and records it set-based), outcomes (one multi-row UPDATE) and rewards recorded in
+/// one transaction per batch. Status and quiet hours are checked before every batch, so a pause takes
 /// effect after the batch in flight. A crash between a send and its record is repaired by the next run: the row is
 /// still pending, the sender returns the first outcome without sending again, and the reward's ledger key
 /// (campaign, member) pays it once.
 /// </summary>
 public sealed class CampaignFanout(
-    LoyaltyDbContext db, IServiceScopeFactory scopes, SegmentAudience audience, ProgrammeRulesStore rulesStore, PointsLedger ledger,
+    LoyaltyDbContext db, ICampaignSender sender, SegmentAudience audience, ProgrammeRulesStore rulesStore, PointsLedger ledger,
     ProgrammeClock clock, IOptions<CampaignsOptions> options, ILogger<CampaignFanout> logger)
 {
     public static string RewardKey(long campaignId, long memberId) => $"campaign:{campaignId}:member:{memberId}";
@@ -149,28 +148,34 @@ public sealed class CampaignFanout(
         var fields = CampaignFields.Deserialize(campaign.FieldsJson);
         var members = await db.Members.AsNoTracking().Where(m => memberIds.Contains(m.Id))
             .Select(m => new { m.Id, m.Nickname, m.TierCode, m.PointsBalance, m.DeletedAt }).ToDictionaryAsync(m => m.Id, ct);
-        var outcomes = new ConcurrentDictionary<long, CampaignSendOutcome>();
-        var retryLater = 0;
-        await Parallel.ForEachAsync(memberIds, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
-            async (memberId, token) =>
+        var outcomes = new Dictionary<long, CampaignSendOutcome>();
+        var messages = new List<CampaignMessage>(memberIds.Count);
+        foreach (var memberId in memberIds)
+        {
+            if (!members.TryGetValue(memberId, out var m) || m.DeletedAt is not null)
             {
-                if (Volatile.Read(ref retryLater) > 0) return;
-                if (!members.TryGetValue(memberId, out var m) || m.DeletedAt is not null)
-                {
-                    // Deleted since the audience was frozen: their data is gone and they get nothing.
-                    outcomes[memberId] = new CampaignSendOutcome(CampaignSendStatus.Undeliverable, null, "member_deleted");
-                    return;
-                }
-                var tier = rules.Tiers.FirstOrDefault(t => string.Equals(t.Code, m.TierCode, StringComparison.OrdinalIgnoreCase))?.Name ?? m.TierCode;
-                var message = new CampaignMessage(campaign.Id, memberId, campaign.MessageKind, campaign.TemplateId, campaign.Page,
-                    CampaignFields.Render(fields, m.Nickname, tier, m.PointsBalance));
-                await using var scope = scopes.CreateAsyncScope();
-                var outcome = await scope.ServiceProvider.GetRequiredService<ICampaignSender>().SendAsync(message, token);
-                if (outcome.Status == CampaignSendStatus.RetryLater) Interlocked.Increment(ref retryLater);
+                // Deleted since the audience was frozen: their data is gone and they get nothing.
+                outcomes[memberId] = new CampaignSendOutcome(CampaignSendStatus.Undeliverable, null, "member_deleted");
+                continue;
+            }
+            var tier = rules.Tiers.FirstOrDefault(t => string.Equals(t.Code, m.TierCode, StringComparison.OrdinalIgnoreCase))?.Name ?? m.TierCode;
+            messages.Add(new CampaignMessage(campaign.Id, memberId, campaign.MessageKind, campaign.TemplateId, campaign.Page,
+                CampaignFields.Render(fields, m.Nickname, tier, m.PointsBalance)));
+        }
+        var retryLater = false;
+        if (messages.Count > 0)
+        {
+            // The whole batch in one call: the pipeline claims, sends (Parallelism in flight) and records it set-based.
+            var sent = await sender.SendBatchAsync(messages, options.Value.Parallelism, ct);
+            foreach (var (memberId, outcome) in sent)
+            {
+                // Quota or rate limit: nothing was sent to them; they stay pending and the run comes back later.
+                if (outcome.Status == CampaignSendStatus.RetryLater) retryLater = true;
                 else outcomes[memberId] = outcome;
-            });
+            }
+        }
         await RecordAsync(campaign, outcomes, rules, ct);
-        return (outcomes.Count(o => o.Value.Status == CampaignSendStatus.Sent), retryLater > 0);
+        return (outcomes.Count(o => o.Value.Status == CampaignSendStatus.Sent), retryLater);
     }
 
     /// <summary>The batch's outcomes and rewards in one transaction; only rows still pending change (a replay changes nothing).</summary>
@@ -180,33 +185,42 @@ public sealed class CampaignFanout(
         var now = clock.UtcNow;
         await db.ExecuteAsync(async token =>
         {
-            foreach (var (memberId, outcome) in outcomes.OrderBy(o => o.Key))
+            var rewards = new Dictionary<long, long>();
+            if (campaign.RewardPoints > 0)
             {
-                long? rewardEntry = null;
-                if (outcome.Status == CampaignSendStatus.Sent && campaign.RewardPoints > 0)
+                foreach (var (memberId, _) in outcomes.Where(o => o.Value.Status == CampaignSendStatus.Sent).OrderBy(o => o.Key))
                 {
                     var credit = await ledger.CreditAsync(new PointsCredit(memberId, campaign.RewardPoints, PointSource.Campaign,
                         RewardKey(campaign.Id, memberId), now.UtcDateTime, PointsRules.ExpiresAtUtc(now, rules.PointsExpiryMonths, clock),
                         Reason: $"Campaign {campaign.Name}"), token);
-                    rewardEntry = credit.EntryId;
+                    rewards[memberId] = credit.EntryId;
                 }
-                var status = outcome.Status switch
-                {
-                    CampaignSendStatus.Sent => RecipientStatus.Sent,
-                    CampaignSendStatus.Undeliverable => RecipientStatus.Undeliverable,
-                    _ => RecipientStatus.Failed,
-                };
-                var reason = outcome.Reason is { Length: > 64 } r ? r[..64] : outcome.Reason;
-                await db.CampaignRecipients.Where(x => x.CampaignId == campaign.Id && x.MemberId == memberId && x.Status == RecipientStatus.Pending)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, status).SetProperty(x => x.Channel, outcome.Channel)
-                        .SetProperty(x => x.Reason, reason).SetProperty(x => x.ErrCode, outcome.WechatErrCode)
-                        .SetProperty(x => x.DeliveryId, outcome.DeliveryId).SetProperty(x => x.SentAt, now.UtcDateTime)
-                        .SetProperty(x => x.DeliveredAt, outcome.Delivered ? now.UtcDateTime : null)
-                        .SetProperty(x => x.RewardEntryId, rewardEntry), token);
             }
-            return 0;
+            // Every recipient's outcome in one statement; only rows still pending change (a replay changes nothing).
+            var rows = new MultiRow();
+            var campaignId = rows.Param(campaign.Id);
+            var at = rows.Param(now.UtcDateTime);
+            var derived = rows.Derived(["member_id", "status", "channel", "reason", "err_code", "delivery_id", "delivered", "reward_entry_id"],
+                outcomes.OrderBy(o => o.Key).Select(o => new object?[]
+                {
+                    o.Key, Status(o.Value.Status).ToString(), o.Value.Channel, o.Value.Reason is { Length: > 64 } r ? r[..64] : o.Value.Reason,
+                    o.Value.WechatErrCode, o.Value.DeliveryId, o.Value.Delivered, rewards.TryGetValue(o.Key, out var entry) ? entry : null,
+                }));
+            return await rows.ExecuteAsync(db, $"""
+                UPDATE campaign_recipients r JOIN ({derived}) v ON v.member_id = r.member_id
+                SET r.status = v.status, r.channel = v.channel, r.reason = v.reason, r.err_code = v.err_code, r.delivery_id = v.delivery_id,
+                    r.sent_at = {at}, r.delivered_at = IF(v.delivered, {at}, NULL), r.reward_entry_id = v.reward_entry_id
+                WHERE r.campaign_id = {campaignId} AND r.status = 'Pending' AND r.member_id IN ({MultiRow.Ids(outcomes.Keys.Order())})
+                """, token);
         }, ct);
     }
+
+    private static RecipientStatus Status(CampaignSendStatus status) => status switch
+    {
+        CampaignSendStatus.Sent => RecipientStatus.Sent,
+        CampaignSendStatus.Undeliverable => RecipientStatus.Undeliverable,
+        _ => RecipientStatus.Failed,
+    };
 
     private async Task FinishAsync(long campaignId, CancellationToken ct)
     {

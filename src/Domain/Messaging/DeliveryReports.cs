@@ -25,13 +25,13 @@ public sealed class DeliveryReports(
         }
         if (delivery.Status != DeliveryStatus.Sent) return true;
         var now = clock.UtcNow.UtcDateTime;
-        var success = string.Equals(status.Trim(), "success", StringComparison.OrdinalIgnoreCase);
+        var success = TemplateJobFinish.IsSuccess(status);
         delivery.Status = success ? DeliveryStatus.Delivered : DeliveryStatus.Failed;
-        delivery.Reason = success ? null : $"TEMPLATESENDJOBFINISH: {(status.Length > 200 ? status[..200] : status)}";
+        delivery.Reason = success ? null : TemplateJobFinish.FailureReason(status);
         delivery.FinishedAt = now;
         delivery.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
-        if (status.Contains("block", StringComparison.OrdinalIgnoreCase))
+        if (TemplateJobFinish.NeedsFullPath(status))
             await dispatcher.UpsertStateAsync(delivery.MemberId, null, s => s.OaBlockedAt = now, ct);
         logger.LogInformation("Delivery {DeliveryId} finished at WeChat: {Status}", delivery.Id, delivery.Status);
         return true;

@@ -22,38 +22,73 @@ public sealed partial class MessageDispatcher
 
     private sealed record ChannelChoice(DeliveryChannel Channel, string? TemplateId, string? OpenId, long? IdentityId, string Reason);
 
-    private async Task<Recipient?> LoadRecipientAsync(long memberId, CancellationToken ct)
+    private async Task<Recipient?> LoadRecipientAsync(long memberId, CancellationToken ct) =>
+        (await LoadRecipientsAsync([memberId], ct)).GetValueOrDefault(memberId);
+
+    /// <summary>Members (not deleted) with their identities, channel state and tier name: four set queries however many members.</summary>
+    private async Task<Dictionary<long, Recipient>> LoadRecipientsAsync(IReadOnlyCollection<long> memberIds, CancellationToken ct)
     {
-        var member = await db.Members.AsNoTracking().Where(m => m.Id == memberId && m.DeletedAt == null)
-            .Select(m => new { m.Id, m.Nickname, m.MemberNo, m.TierCode }).SingleOrDefaultAsync(ct);
-        if (member is null) return null;
-        var identities = await db.MemberIdentities.AsNoTracking().Where(i => i.MemberId == memberId)
-            .Select(i => new { i.Id, i.AppId, i.OpenId, i.Follows }).ToListAsync(ct);
-        var oa = identities.FirstOrDefault(i => i.AppId == wechat.OfficialAccountAppId);
-        var mp = identities.FirstOrDefault(i => i.AppId == wechat.MiniProgramAppId);
-        var blockedAt = await db.MemberChannelStates.AsNoTracking().Where(s => s.MemberId == memberId).Select(s => s.OaBlockedAt).FirstOrDefaultAsync(ct);
+        var members = await db.Members.AsNoTracking().Where(m => memberIds.Contains(m.Id) && m.DeletedAt == null)
+            .Select(m => new { m.Id, m.Nickname, m.MemberNo, m.TierCode }).ToListAsync(ct);
+        if (members.Count == 0) return [];
+        var found = members.Select(m => m.Id).ToList();
+        var identities = (await db.MemberIdentities.AsNoTracking().Where(i => i.MemberId != null && found.Contains(i.MemberId.Value))
+            .Select(i => new { i.Id, MemberId = i.MemberId!.Value, i.AppId, i.OpenId, i.Follows }).ToListAsync(ct)).ToLookup(i => i.MemberId);
+        var blocked = await db.MemberChannelStates.AsNoTracking().Where(s => found.Contains(s.MemberId) && s.OaBlockedAt != null)
+            .Select(s => new { s.MemberId, s.OaBlockedAt }).ToDictionaryAsync(s => s.MemberId, s => s.OaBlockedAt, ct);
         var rules = await new ProgrammeRulesStore(db, clock).GetActiveAsync(options.Value.Preset, ct);
-        var tierName = rules.Tiers.FirstOrDefault(t => t.Code == member.TierCode)?.Name ?? member.TierCode;
-        return new Recipient(member.Id, member.Nickname, member.MemberNo, tierName, oa?.Id, oa?.OpenId, oa?.Follows == true, mp?.OpenId, blockedAt);
+        return members.ToDictionary(m => m.Id, m =>
+        {
+            var oa = identities[m.Id].FirstOrDefault(i => i.AppId == wechat.OfficialAccountAppId);
+            var mp = identities[m.Id].FirstOrDefault(i => i.AppId == wechat.MiniProgramAppId);
+            var tierName = rules.Tiers.FirstOrDefault(t => t.Code == m.TierCode)?.Name ?? m.TierCode;
+            return new Recipient(m.Id, m.Nickname, m.MemberNo, tierName, oa?.Id, oa?.OpenId, oa?.Follows == true, mp?.OpenId, blocked.GetValueOrDefault(m.Id));
+        });
+    }
+
+    /// <summary>The values a template is rendered with: the common ones (nickname, tier…) and the sender's.</summary>
+    private static Dictionary<string, string> AllValues(Recipient recipient, IReadOnlyDictionary<string, string> values, DateOnly today) =>
+        recipient.CommonValues(today).Concat(values.Where(v => !MessageKinds.CommonValues.Contains(v.Key)))
+            .GroupBy(v => v.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The channel rule without the credit: the OA if following (and not blocked); otherwise whether a subscription
+    /// credit may be tried (<see cref="ChannelPlan.MpTemplateId"/>), and why the channels ruled out were.
+    /// </summary>
+    private static ChannelPlan Plan(MessageTemplate template, Recipient recipient, bool oaRuledOut)
+    {
+        var reasons = new List<string>();
+        if (template.OaTemplateId is null) reasons.Add("no OA template");
+        else if (oaRuledOut) reasons.Add("not an OA follower (43004)");
+        // Follows was read with the identities (LoadRecipientsAsync); a second read per send only cost a round trip.
+        else if (recipient.OaOpenId is null || !recipient.Follows) reasons.Add("not an OA follower");
+        else if (recipient.OaBlockedAt is not null) reasons.Add("blocks OA template messages");
+        else return new ChannelPlan(new ChannelChoice(DeliveryChannel.OfficialAccount, template.OaTemplateId, recipient.OaOpenId, recipient.OaIdentityId, ""), null, null, reasons);
+
+        if (template.MpTemplateId is null) reasons.Add("no mini-program template");
+        else if (recipient.MpOpenId is null) reasons.Add("no mini-program identity");
+        else return new ChannelPlan(null, template.MpTemplateId, recipient.MpOpenId, reasons);
+        return new ChannelPlan(null, null, null, reasons);
+    }
+
+    private sealed record ChannelPlan(ChannelChoice? Oa, string? MpTemplateId, string? MpOpenId, List<string> Reasons)
+    {
+        public ChannelChoice Mini => new(DeliveryChannel.MiniProgram, MpTemplateId, MpOpenId, null, "");
+
+        public ChannelChoice None(bool noConsentLeft)
+        {
+            if (noConsentLeft) Reasons.Add("no subscription consent left");
+            return new ChannelChoice(DeliveryChannel.None, null, null, null, string.Join("; ", Reasons));
+        }
     }
 
     /// <summary>OA if following (and not blocked), else a subscription credit (spent here, atomically), else none with the reason.</summary>
     private async Task<ChannelChoice> ChooseAsync(MessageTemplate template, Recipient recipient, bool oaRuledOut, CancellationToken ct)
     {
-        var reasons = new List<string>();
-        if (template.OaTemplateId is null) reasons.Add("no OA template");
-        else if (oaRuledOut) reasons.Add("not an OA follower (43004)");
-        // Follows was read with the identities moments ago (LoadRecipientAsync); a second read per send only cost a round trip.
-        else if (recipient.OaOpenId is null || !recipient.Follows) reasons.Add("not an OA follower");
-        else if (recipient.OaBlockedAt is not null) reasons.Add("blocks OA template messages");
-        else return new ChannelChoice(DeliveryChannel.OfficialAccount, template.OaTemplateId, recipient.OaOpenId, recipient.OaIdentityId, "");
-
-        if (template.MpTemplateId is null) reasons.Add("no mini-program template");
-        else if (recipient.MpOpenId is null) reasons.Add("no mini-program identity");
-        else if (await SpendCreditAsync(recipient.MemberId, template.MpTemplateId, ct))
-            return new ChannelChoice(DeliveryChannel.MiniProgram, template.MpTemplateId, recipient.MpOpenId, null, "");
-        else reasons.Add("no subscription consent left");
-        return new ChannelChoice(DeliveryChannel.None, null, null, null, string.Join("; ", reasons));
+        var plan = Plan(template, recipient, oaRuledOut);
+        if (plan.Oa is not null) return plan.Oa;
+        if (plan.MpTemplateId is null) return plan.None(noConsentLeft: false);
+        return await SpendCreditAsync(recipient.MemberId, plan.MpTemplateId, ct) ? plan.Mini : plan.None(noConsentLeft: true);
     }
 
     /// <summary>One credit, in one statement: two sends at once cannot both take the last one, and it never goes below zero.</summary>

@@ -29,10 +29,7 @@ public sealed partial class MessageDispatcher(
     public async Task<DeliveryOutcome> SendAsync(MessageRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!MessageKinds.IsKnown(request.Kind))
-            throw new DomainException("messages.kind_unknown", $"Unknown message kind '{request.Kind}'.");
-        if (string.IsNullOrWhiteSpace(request.OccasionKey) || request.OccasionKey.Length > MaxOccasionKey)
-            throw new DomainException("messages.occasion_invalid", $"The occasion key must be 1-{MaxOccasionKey} characters.");
+        Validate(request.Kind, request.OccasionKey);
 
         var existing = await FindAsync(request.MemberId, request.Kind, request.OccasionKey, ct);
         if (existing is not null) return await ContinueAsync(existing, ct);
@@ -94,7 +91,8 @@ public sealed partial class MessageDispatcher(
         return DeliveryOutcome.From(delivery, DeliveryOutcomeStatus.Skipped);
     }
 
-    private async Task<DeliveryOutcome> AttemptAsync(MessageDelivery delivery, IReadOnlyDictionary<string, string> values, CancellationToken ct)
+    private async Task<DeliveryOutcome> AttemptAsync(MessageDelivery delivery, IReadOnlyDictionary<string, string> values, CancellationToken ct,
+        bool oaRuledOut = false)
     {
         var template = await db.MessageTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Kind == delivery.Kind && t.Enabled, ct);
         if (template is null)
@@ -103,9 +101,8 @@ public sealed partial class MessageDispatcher(
         if (recipient is null)
             return await FinishAsync(delivery, DeliveryStatus.Undeliverable, "member unknown or deleted", ct);
 
-        var allValues = recipient.CommonValues(clock.Today).Concat(values.Where(v => !MessageKinds.CommonValues.Contains(v.Key)))
-            .GroupBy(v => v.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        var triedOa = false;
+        var allValues = AllValues(recipient, values, clock.Today);
+        var triedOa = oaRuledOut;
         while (true)
         {
             var choice = await ChooseAsync(template, recipient, triedOa, ct);
@@ -144,42 +141,72 @@ public sealed partial class MessageDispatcher(
     private async Task<DeliveryOutcome?> HandleResultAsync(MessageDelivery delivery, ChannelChoice choice, string appId, GatewayResult result, CancellationToken ct)
     {
         delivery.Errcode = result.Errcode;
-        if (result.Succeeded)
-        {
-            delivery.Msgid = result.Msgid;
-            delivery.Reason = null;
-            // An OA send ends with TEMPLATESENDJOBFINISH; a subscription send ends here.
-            return await FinishAsync(delivery, DeliveryStatus.Sent, null, ct, keepErrcode: true,
-                finished: choice.Channel == DeliveryChannel.MiniProgram);
-        }
-        if (result.OutcomeUnknown)
-        {
-            // The request may have reached WeChat: never resent, and a spent credit stays spent.
-            return await FinishAsync(delivery, DeliveryStatus.Failed, Clip($"outcome unknown (transport error: {result.Errmsg}); not resent"), ct, keepErrcode: true);
-        }
-
         var mini = choice.Channel == DeliveryChannel.MiniProgram;
+        var verdict = Judge(result, mini, clock.UtcNow, options.Value);
+        await ApplySideEffectsAsync(verdict, delivery.MemberId, choice, appId, result.Errcode, ct);
+        switch (verdict.Kind)
+        {
+            case VerdictKind.Sent:
+                delivery.Msgid = result.Msgid;
+                delivery.Reason = null;
+                var sent = await FinishAsync(delivery, DeliveryStatus.Sent, null, ct, keepErrcode: true, finished: verdict.Finished);
+                // WeChat's TEMPLATESENDJOBFINISH may have come in before the msgid was recorded: it waits for this.
+                if (!mini) await TemplateJobFinish.SettleWaitingAsync(db, [delivery.Id], Now, ct);
+                return sent;
+            case VerdictKind.Paused:
+                return await PauseAsync(delivery, choice, verdict.PausedUntil!.Value, result.Errcode, verdict.Reason!, ct);
+            case VerdictKind.NotFollower:
+                return null;
+            default:
+                return await FinishAsync(delivery, DeliveryStatus.Failed, verdict.Reason, ct, keepErrcode: true);
+        }
+    }
+
+    private enum VerdictKind
+    {
+        Sent,
+        Paused,
+
+        /// <summary>43004 on the OA: record it and choose again (a consent credit, or none).</summary>
+        NotFollower,
+        Failed,
+    }
+
+    /// <summary>WeChat's answer to a send, judged: the one rule for single and batch sends.</summary>
+    private sealed record Verdict(VerdictKind Kind, string? Reason = null, DateTimeOffset? PausedUntil = null, bool Finished = true,
+        bool RefundCredit = false, bool PauseApp = false, bool Refused = false);
+
+    private static Verdict Judge(GatewayResult result, bool mini, DateTimeOffset now, MessagingOptions options)
+    {
+        // An OA send ends with TEMPLATESENDJOBFINISH; a subscription send ends here.
+        if (result.Succeeded) return new Verdict(VerdictKind.Sent, Finished: mini);
+        // The request may have reached WeChat: never resent, and a spent credit stays spent.
+        if (result.OutcomeUnknown) return new Verdict(VerdictKind.Failed, Clip($"outcome unknown (transport error: {result.Errmsg}); not resent"));
         switch (result.Errcode)
         {
             case WechatCodes.DailyQuotaReached or WechatCodes.MinuteRateLimited:
-                if (mini) await RefundCreditAsync(delivery.MemberId, choice.TemplateId!, ct);
-                var until = result.Errcode == WechatCodes.DailyQuotaReached
-                    ? clock.UtcNow.AddMinutes(options.Value.QuotaPauseMinutes)
-                    : clock.UtcNow.AddMinutes(1);
-                await throttle.PauseAsync(appId, until, ct);
-                logger.LogWarning("WeChat quota answer {Errcode} for app {AppId}: sends paused until {Until}", result.Errcode, appId, until);
-                return await PauseAsync(delivery, choice, until, result.Errcode, $"paused: WeChat quota ({result.Errcode}); resumes later", ct);
+                var until = result.Errcode == WechatCodes.DailyQuotaReached ? now.AddMinutes(options.QuotaPauseMinutes) : now.AddMinutes(1);
+                return new Verdict(VerdictKind.Paused, $"paused: WeChat quota ({result.Errcode}); resumes later", until, RefundCredit: mini, PauseApp: true);
             case WechatCodes.NotFollower when !mini:
-                await RecordNotFollowerAsync(delivery.MemberId, choice.IdentityId!.Value, ct);
-                return null;
+                return new Verdict(VerdictKind.NotFollower);
             case WechatCodes.NoSubscriptionCredit when mini:
-                await RecordRefusedAsync(delivery.MemberId, choice.TemplateId!, ct);
-                return await FinishAsync(delivery, DeliveryStatus.Failed, "43101: the member refused or has no consent left for this template", ct, keepErrcode: true);
+                return new Verdict(VerdictKind.Failed, "43101: the member refused or has no consent left for this template", Refused: true);
             default:
                 // WeChat answered with an error: nothing was delivered, so the consent was not used up.
-                if (mini) await RefundCreditAsync(delivery.MemberId, choice.TemplateId!, ct);
-                return await FinishAsync(delivery, DeliveryStatus.Failed, Clip($"{result.Errcode}: {result.Errmsg}"), ct, keepErrcode: true);
+                return new Verdict(VerdictKind.Failed, Clip($"{result.Errcode}: {result.Errmsg}"), RefundCredit: mini);
         }
+    }
+
+    private async Task ApplySideEffectsAsync(Verdict verdict, long memberId, ChannelChoice choice, string appId, int? errcode, CancellationToken ct)
+    {
+        if (verdict.RefundCredit) await RefundCreditAsync(memberId, choice.TemplateId!, ct);
+        if (verdict.PauseApp)
+        {
+            await throttle.PauseAsync(appId, verdict.PausedUntil!.Value, ct);
+            logger.LogWarning("WeChat quota answer {Errcode} for app {AppId}: sends paused until {Until}", errcode, appId, verdict.PausedUntil);
+        }
+        if (verdict.Refused) await RecordRefusedAsync(memberId, choice.TemplateId!, ct);
+        if (verdict.Kind == VerdictKind.NotFollower) await RecordNotFollowerAsync(memberId, choice.IdentityId!.Value, ct);
     }
 
     private async Task<DeliveryOutcome> PauseAsync(MessageDelivery delivery, ChannelChoice choice, DateTimeOffset until, int? errcode, string reason, CancellationToken ct)
@@ -214,6 +241,14 @@ public sealed partial class MessageDispatcher(
             DeliveryStatus.Undeliverable => DeliveryOutcomeStatus.Undeliverable,
             _ => DeliveryOutcomeStatus.Failed,
         });
+    }
+
+    private static void Validate(string kind, string occasionKey)
+    {
+        if (!MessageKinds.IsKnown(kind))
+            throw new DomainException("messages.kind_unknown", $"Unknown message kind '{kind}'.");
+        if (string.IsNullOrWhiteSpace(occasionKey) || occasionKey.Length > MaxOccasionKey)
+            throw new DomainException("messages.occasion_invalid", $"The occasion key must be 1-{MaxOccasionKey} characters.");
     }
 
     private Task<MessageDelivery?> FindAsync(long memberId, string kind, string occasion, CancellationToken ct) =>

@@ -32,6 +32,12 @@ public interface IMessageThrottle
     /// <summary>Waits for a send slot of the app; not allowed (with the time it resumes) while the app is paused.</summary>
     Task<ThrottleResult> AcquireAsync(string appId, CancellationToken ct);
 
+    /// <summary>
+    /// Up to <paramref name="count"/> send slots of the app at once (a batch's reservation, one round trip while the
+    /// window has room): at least one is granted unless the app is paused or no slot frees up within the wait.
+    /// </summary>
+    Task<ThrottleGrant> AcquireManyAsync(string appId, int count, CancellationToken ct);
+
     Task PauseAsync(string appId, DateTimeOffset until, CancellationToken ct);
 }
 
@@ -39,3 +45,5 @@ public sealed record ThrottleResult(bool Allowed, DateTimeOffset? PausedUntil)
 {
     public static ThrottleResult Granted { get; } = new(true, null);
 }
+
+public sealed record ThrottleGrant(int Granted, DateTimeOffset? PausedUntil);

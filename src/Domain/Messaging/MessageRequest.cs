@@ -7,6 +7,14 @@ namespace WechatLoyalty.Domain.Messaging;
 public sealed record MessageRequest(long MemberId, string Kind, string OccasionKey,
     IReadOnlyDictionary<string, string> Values, long? CampaignId = null);
 
+/// <summary>
+/// One message kind and occasion to many members (a campaign's batch): the same rules as one <see cref="MessageRequest"/>
+/// each, with the database work done per batch. <see cref="Parallelism"/> bounds the WeChat requests in flight.
+/// </summary>
+public sealed record MessageBatch(string Kind, string OccasionKey, IReadOnlyList<BatchMessage> Messages, long? CampaignId = null, int Parallelism = 16);
+
+public sealed record BatchMessage(long MemberId, IReadOnlyDictionary<string, string> Values);
+
 public enum DeliveryOutcomeStatus
 {
     Sent,
@@ -29,6 +37,10 @@ public sealed record DeliveryOutcome(
     int? WechatErrCode,
     DateTime? RetryAt = null)
 {
+    /// <summary>The reason a batch's claim carries until its outcome is recorded (how the batch tells its rows from older ones).</summary>
+    internal const string ClaimPrefix = "claimed by batch ";
+
     internal static DeliveryOutcome From(MessageDelivery d, DeliveryOutcomeStatus status) =>
-        new(d.Id, status, d.Channel, d.Reason, d.Errcode, d.Status == DeliveryStatus.Paused ? d.NextAttemptAt : null);
+        new(d.Id, status, d.Channel, d.Reason?.StartsWith(ClaimPrefix, StringComparison.Ordinal) == true ? null : d.Reason, d.Errcode,
+            d.Status == DeliveryStatus.Paused ? d.NextAttemptAt : null);
 }

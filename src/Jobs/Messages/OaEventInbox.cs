@@ -20,7 +20,7 @@ public sealed class OaEventInbox(LoyaltyDbContext db, IConnectionMultiplexer red
 {
     private static readonly TimeSpan DedupWindow = TimeSpan.FromHours(1);
 
-    /// <summary>The new event's id, or null for a duplicate.</summary>
+    /// <summary>The new event's id for the callback to process after its answer; null for a duplicate, or when it is done already.</summary>
     public async Task<long?> AcceptAsync(OaMessage message, CancellationToken ct)
     {
         var dedupKey = message.DedupKey.Length <= 160 ? message.DedupKey : message.DedupKey[..160];
@@ -53,9 +53,15 @@ public sealed class OaEventInbox(LoyaltyDbContext db, IConnectionMultiplexer red
             ReceivedAt = clock.UtcNow.UtcDateTime,
         };
         row.StoreId = await StoreOfAsync(row, ct);
-        db.OaEvents.Add(row);
         try
         {
+            if (IsPlainTemplateJobFinish(message, out var msgid, out var status))
+            {
+                // One per campaign message: stored and its delivery settled in one round trip; nothing left to process.
+                await TemplateJobFinish.StoreAndSettleAsync(db, row, msgid, status, clock.UtcNow.UtcDateTime, ct);
+                return null;
+            }
+            db.OaEvents.Add(row);
             await db.SaveChangesAsync(ct);
             return row.Id;
         }
@@ -70,6 +76,14 @@ public sealed class OaEventInbox(LoyaltyDbContext db, IConnectionMultiplexer red
             if (claimedInRedis) await ForgetAsync(redisKey);
             throw;
         }
+    }
+
+    private static bool IsPlainTemplateJobFinish(OaMessage message, out long msgid, out string status)
+    {
+        status = message.Field("Status") ?? "";
+        msgid = 0;
+        return message.Event == "TEMPLATESENDJOBFINISH" && !TemplateJobFinish.NeedsFullPath(status)
+            && long.TryParse(message.MsgId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out msgid);
     }
 
     /// <summary>The store a follow or scan came from: scene <c>store_&lt;code&gt;</c> (see StoreQrApi's OfficialAccountScenes).</summary>

@@ -51,6 +51,41 @@ internal sealed class RedisMessageThrottle(
         }
     }
 
+    public async Task<ThrottleGrant> AcquireManyAsync(string appId, int count, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        try
+        {
+            var db = redis.GetDatabase();
+            var paused = await db.StringGetAsync(PauseKey(appId));
+            if (paused.HasValue && long.TryParse(paused.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+            {
+                var until = new DateTimeOffset(ticks, TimeSpan.Zero);
+                if (until > clock.UtcNow) return new ThrottleGrant(0, until);
+            }
+
+            var limit = options.Value.SendRatePerSecond;
+            var deadline = DateTimeOffset.UtcNow + MaxWait;
+            while (DateTimeOffset.UtcNow < deadline)
+            {
+                var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                var key = keys.For("messages", "rate", appId, second.ToString(CultureInfo.InvariantCulture));
+                // The whole request is counted; what is over the limit is not granted, and the window is full anyway.
+                var used = await db.StringIncrementAsync(key, count);
+                if (used == count) await db.KeyExpireAsync(key, TimeSpan.FromSeconds(5));
+                var granted = (int)Math.Clamp(limit - (used - count), 0, count);
+                if (granted > 0) return new ThrottleGrant(granted, null);
+                await Task.Delay(DateTimeOffset.FromUnixTimeSeconds(second + 1) - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(5), ct);
+            }
+            return new ThrottleGrant(0, clock.UtcNow.AddSeconds(30));
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning(ex, "Redis unavailable for the message pace; sending unthrottled");
+            return new ThrottleGrant(count, null);
+        }
+    }
+
     public async Task PauseAsync(string appId, DateTimeOffset until, CancellationToken ct)
     {
         try

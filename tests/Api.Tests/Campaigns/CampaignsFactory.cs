@@ -161,10 +161,14 @@ public sealed class SenderSwitch
 
 internal sealed class SwitchedSender(RecordingCampaignSender inner, SenderSwitch control) : ICampaignSender
 {
-    public async Task<CampaignSendOutcome> SendAsync(CampaignMessage message, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<long, CampaignSendOutcome>> SendBatchAsync(IReadOnlyList<CampaignMessage> messages, int parallelism, CancellationToken ct)
     {
-        var outcome = await inner.SendAsync(message, ct);
-        await control.OnSentAsync(message.MemberId);
-        return outcome;
+        var outcomes = new Dictionary<long, CampaignSendOutcome>();
+        foreach (var message in messages)
+        {
+            outcomes[message.MemberId] = await inner.SendAsync(message, ct);
+            await control.OnSentAsync(message.MemberId);
+        }
+        return outcomes;
     }
 }

@@ -34,6 +34,40 @@ public class MessageDispatcherTests(MessageDispatcherTests.Factory factory) : IC
     }
 
     [Fact]
+    public async Task SendMany_SendsEachOnItsChannelOnce_SpendsOneCredit_AndARepeatSendsNothing()
+    {
+        var follower = await factory.MemberAsync(follows: true);
+        var consenting = await factory.MemberAsync(consent: true);
+        var neither = await factory.MemberAsync();
+        var deleted = await factory.MemberAsync(follows: true);
+        await factory.WithDbAsync(db => db.Members.Where(m => m.Id == deleted.MemberId).ExecuteUpdateAsync(s => s.SetProperty(m => m.DeletedAt, DateTime.UtcNow)));
+        var values = new Dictionary<string, string> { ["points"] = "120", ["date"] = "2026-12-31" };
+        var batch = new MessageBatch(MessageKinds.PointsEarned, "earn:batch-1",
+            [new(follower.MemberId, values), new(consenting.MemberId, values), new(neither.MemberId, values), new(deleted.MemberId, values)], Parallelism: 4);
+
+        var first = await factory.WithAsync<MessageDispatcher, IReadOnlyDictionary<long, DeliveryOutcome>>(d => d.SendManyAsync(batch, default));
+        var again = await factory.WithAsync<MessageDispatcher, IReadOnlyDictionary<long, DeliveryOutcome>>(d => d.SendManyAsync(batch, default));
+
+        Assert.Equal((DeliveryOutcomeStatus.Sent, DeliveryChannel.OfficialAccount), (first[follower.MemberId].Status, first[follower.MemberId].Channel));
+        Assert.Equal((DeliveryOutcomeStatus.Sent, DeliveryChannel.MiniProgram), (first[consenting.MemberId].Status, first[consenting.MemberId].Channel));
+        Assert.Equal(DeliveryOutcomeStatus.Undeliverable, first[neither.MemberId].Status);
+        Assert.Equal("not an OA follower; no subscription consent left", first[neither.MemberId].Reason);
+        Assert.Equal("member unknown or deleted", first[deleted.MemberId].Reason);
+        Assert.Empty(await factory.SimMessagesAsync(deleted.User));
+        Assert.All(again.Values, o => Assert.Equal(DeliveryOutcomeStatus.Skipped, o.Status));
+        Assert.Equal(first[follower.MemberId].DeliveryId, again[follower.MemberId].DeliveryId);
+        Assert.Equal(0, await factory.CreditsAsync(consenting.MemberId));
+        Assert.Single(await factory.SimMessagesAsync(follower.User));
+        Assert.Single(await factory.SimMessagesAsync(consenting.User));
+        Assert.Empty(await factory.SimMessagesAsync(neither.User));
+        var sent = await factory.DeliveryAsync(first[follower.MemberId].DeliveryId);
+        Assert.Equal((1, MessagesFactory.OaTemplate), (sent.Attempts, sent.TemplateId));
+        Assert.NotNull(sent.Msgid);
+        Assert.Null(sent.Reason);
+        await MessagesFactory.EventuallyAsync(async () => (await factory.DeliveryAsync(sent.Id)).Status == DeliveryStatus.Delivered, "TEMPLATESENDJOBFINISH");
+    }
+
+    [Fact]
     public async Task NonFollowerWithConsent_GetsSubscriptionMessage_AndTheCreditIsSpent()
     {
         var (user, memberId, _) = await factory.MemberAsync(consent: true);

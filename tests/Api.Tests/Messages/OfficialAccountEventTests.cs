@@ -118,6 +118,53 @@ public class OfficialAccountEventTests(OfficialAccountEventTests.Factory factory
         Assert.Contains("blocks OA template messages", next.Reason);
     }
 
+    [Fact]
+    public async Task TemplateSendJobFinish_ArrivingBeforeTheSendIsRecorded_IsSettledWhenTheBatchRecordsIt()
+    {
+        var (user, memberId, _) = await factory.MemberAsync(follows: true);
+        // The batch sender has claimed the delivery and WeChat answered, but the msgid is not recorded yet.
+        var early = await DeliveryAsync(memberId, msgid: 880_101);
+        await factory.WithDbAsync(db => db.MessageDeliveries.Where(d => d.Id == early)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Pending).SetProperty(d => d.Msgid, (long?)null)));
+
+        var (url, body) = Push(user.OaOpenId, "TEMPLATESENDJOBFINISH", DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            "<MsgID>880101</MsgID><Status><![CDATA[success]]></Status>");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(url, body)).StatusCode);
+        var waiting = (await EventsAsync(user.OaOpenId)).Single(e => e.Event == "TEMPLATESENDJOBFINISH");
+        Assert.Null(waiting.ProcessedAt);
+        Assert.Equal(DeliveryStatus.Pending, (await factory.DeliveryAsync(early)).Status);
+
+        // The batch records its outcome (Sent, msgid) and settles the pushes that came first, in one statement.
+        var settled = await factory.WithDbAsync(async db =>
+        {
+            await db.MessageDeliveries.Where(d => d.Id == early)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Sent).SetProperty(d => d.Msgid, 880_101L));
+            return await TemplateJobFinish.SettleWaitingAsync(db, [early], DateTime.UtcNow, CancellationToken.None);
+        });
+
+        Assert.Equal(2, settled); // the delivery and its event
+        Assert.Equal(DeliveryStatus.Delivered, (await factory.DeliveryAsync(early)).Status);
+        Assert.NotNull((await EventsAsync(user.OaOpenId)).Single(e => e.Event == "TEMPLATESENDJOBFINISH").ProcessedAt);
+    }
+
+    [Fact]
+    public async Task TemplateSendJobFinish_IsSettledAsItIsStored_AndItsRetryChangesNothing()
+    {
+        var (user, memberId, _) = await factory.MemberAsync(follows: true);
+        var failed = await DeliveryAsync(memberId, msgid: 880_201);
+        var (url, body) = Push(user.OaOpenId, "TEMPLATESENDJOBFINISH", DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            "<MsgID>880201</MsgID><Status><![CDATA[failed: system failed]]></Status>");
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(url, body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(url, body)).StatusCode);
+
+        var delivery = await factory.DeliveryAsync(failed);
+        Assert.Equal(DeliveryStatus.Failed, delivery.Status);
+        Assert.Equal("TEMPLATESENDJOBFINISH: failed: system failed", delivery.Reason);
+        var stored = Assert.Single(await EventsAsync(user.OaOpenId), e => e.Event == "TEMPLATESENDJOBFINISH");
+        Assert.NotNull(stored.ProcessedAt);
+    }
+
     private (string Url, string Body) Push(string openId, string eventName, long createTime, string extra = "")
     {
         var crypt = new WxBizMsgCrypt(Token, EncodingAesKey, AppId);

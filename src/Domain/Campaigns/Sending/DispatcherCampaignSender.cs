@@ -12,10 +12,20 @@ namespace WechatLoyalty.Domain.Campaigns.Sending;
 /// </summary>
 public sealed class DispatcherCampaignSender(MessageDispatcher dispatcher, LoyaltyDbContext db) : ICampaignSender
 {
-    public async Task<CampaignSendOutcome> SendAsync(CampaignMessage message, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<long, CampaignSendOutcome>> SendBatchAsync(IReadOnlyList<CampaignMessage> messages, int parallelism, CancellationToken ct)
     {
-        var outcome = await dispatcher.SendAsync(
-            new MessageRequest(message.MemberId, message.Kind, message.OccasionKey, message.Values, message.CampaignId), ct);
+        var result = new Dictionary<long, CampaignSendOutcome>();
+        foreach (var group in messages.GroupBy(m => (m.CampaignId, m.Kind, m.OccasionKey)))
+        {
+            var outcomes = await dispatcher.SendManyAsync(new MessageBatch(group.Key.Kind, group.Key.OccasionKey,
+                group.Select(m => new BatchMessage(m.MemberId, m.Values)).ToList(), group.Key.CampaignId, parallelism), ct);
+            foreach (var (memberId, outcome) in outcomes) result[memberId] = await ToCampaignOutcomeAsync(outcome, ct);
+        }
+        return result;
+    }
+
+    private async Task<CampaignSendOutcome> ToCampaignOutcomeAsync(DeliveryOutcome outcome, CancellationToken ct)
+    {
         var status = outcome.Status switch
         {
             DeliveryOutcomeStatus.Sent => CampaignSendStatus.Sent,

@@ -21,13 +21,14 @@ public sealed record CampaignSendOutcome(
     CampaignSendStatus Status, string? Channel, string? Reason = null, int? WechatErrCode = null, long? DeliveryId = null, bool Delivered = false);
 
 /// <summary>
-/// The fan-out's narrow port to the messages pipeline (docs contracts.md). Must be idempotent by (campaign, member):
-/// a second call for the same message returns the first outcome and sends nothing, which is what lets a fan-out
-/// that crashed between sending and recording resume without sending twice. After the messages branch is merged the
-/// production implementation calls MessageDispatcher.SendAsync(new MessageRequest(MemberId, Kind, OccasionKey,
-/// Values, CampaignId)); until then <see cref="RecordingCampaignSender"/> stands in.
+/// The fan-out's narrow port to the messages pipeline (docs contracts.md), a batch at a time. Must be idempotent by
+/// (campaign, member): a second call for the same message returns the first outcome and sends nothing, which is what
+/// lets a fan-out that crashed between sending and recording resume without sending twice. Production:
+/// <see cref="DispatcherCampaignSender"/> (MessageDispatcher.SendManyAsync); <see cref="RecordingCampaignSender"/>
+/// records without WeChat (tests).
 /// </summary>
 public interface ICampaignSender
 {
-    Task<CampaignSendOutcome> SendAsync(CampaignMessage message, CancellationToken ct);
+    /// <summary>The outcome per member; <paramref name="parallelism"/> bounds the sends in flight.</summary>
+    Task<IReadOnlyDictionary<long, CampaignSendOutcome>> SendBatchAsync(IReadOnlyList<CampaignMessage> messages, int parallelism, CancellationToken ct);
 }

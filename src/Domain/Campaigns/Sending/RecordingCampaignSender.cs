@@ -16,6 +16,14 @@ public sealed class RecordingCampaignSender(LoyaltyDbContext db, TimeProvider ti
     public const string OfficialAccount = "OfficialAccount";
     public const string None = "None";
 
+    /// <summary>One member at a time: it is a stand-in, not a path whose speed matters.</summary>
+    public async Task<IReadOnlyDictionary<long, CampaignSendOutcome>> SendBatchAsync(IReadOnlyList<CampaignMessage> messages, int parallelism, CancellationToken ct)
+    {
+        var outcomes = new Dictionary<long, CampaignSendOutcome>();
+        foreach (var message in messages) outcomes[message.MemberId] = await SendAsync(message, ct);
+        return outcomes;
+    }
+
     public async Task<CampaignSendOutcome> SendAsync(CampaignMessage message, CancellationToken ct)
     {
         if (await FindAsync(message, ct) is { } existing) return existing;
