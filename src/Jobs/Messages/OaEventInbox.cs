@@ -58,8 +58,19 @@ public sealed class OaEventInbox(LoyaltyDbContext db, IConnectionMultiplexer red
             if (IsPlainTemplateJobFinish(message, out var msgid, out var status))
             {
                 // One per campaign message: stored and its delivery settled in one round trip; nothing left to process.
-                await TemplateJobFinish.StoreAndSettleAsync(db, row, msgid, status, clock.UtcNow.UtcDateTime, ct);
-                return null;
+                // Both statements are idempotent, so a lock conflict with a batch's settle is simply tried again.
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await TemplateJobFinish.StoreAndSettleAsync(db, row, msgid, status, clock.UtcNow.UtcDateTime, ct);
+                        return null;
+                    }
+                    catch (Exception ex) when (attempt < 3 && IsLockConflict(ex))
+                    {
+                        logger.LogInformation("OA push {DedupKey} met a lock conflict (attempt {Attempt}); trying again", dedupKey, attempt);
+                    }
+                }
             }
             db.OaEvents.Add(row);
             await db.SaveChangesAsync(ct);
@@ -76,6 +87,21 @@ public sealed class OaEventInbox(LoyaltyDbContext db, IConnectionMultiplexer red
             if (claimedInRedis) await ForgetAsync(redisKey);
             throw;
         }
+    }
+
+    /// <summary>A deadlock or lock-wait timeout: the statement was rolled back and may simply run again.</summary>
+    private static bool IsLockConflict(Exception ex) =>
+        Innermost<MySqlException>(ex) is { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
+
+    /// <summary>A failure worth WeChat's retry (the database or Redis, not the push): answered with a 503, not a 500.</summary>
+    public static bool IsTransient(Exception ex) =>
+        Innermost<MySqlException>(ex) is not null || Innermost<RedisException>(ex) is not null || ex is TimeoutException;
+
+    private static T? Innermost<T>(Exception? ex) where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+            if (ex is T match) return match;
+        return null;
     }
 
     private static bool IsPlainTemplateJobFinish(OaMessage message, out long msgid, out string status)

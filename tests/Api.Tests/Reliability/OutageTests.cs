@@ -10,6 +10,7 @@ using WechatLoyalty.Api.Tests.Infrastructure;
 using WechatLoyalty.Api.Tests.Payments;
 using WechatLoyalty.Domain.Points;
 using WechatLoyalty.Jobs.Points;
+using WechatLoyalty.Wechat.OfficialAccount;
 using Xunit.Abstractions;
 using Sim = sim::WechatLoyalty.Simulator.State;
 
@@ -109,6 +110,39 @@ public class OutageTests(OutageTests.Factory factory, ITestOutputHelper output) 
                 Assert.Equal(expected, await db.Members.Where(m => m.Id == customer.MemberId).Select(m => m.PointsBalance).SingleAsync());
             }
         });
+    }
+
+    [Fact]
+    public async Task DatabaseDown_AnOfficialAccountPushIsA503_AndStoredWhenWechatPushesItAgain()
+    {
+        var oa = factory.Simulator.Options.OfficialAccount;
+        var msgId = Random.Shared.NextInt64(1_000_000_000, 9_000_000_000);
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var url = $"/wechat/oa?signature={OaSignature.Compute(oa.Token, ts, "77")}&timestamp={ts}&nonce=77&openid=o_outage";
+        var push = $"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[o_outage]]></FromUserName><CreateTime>{ts}</CreateTime>"
+            + $"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>{msgId}</MsgID><Status><![CDATA[success]]></Status></xml>";
+        using var client = factory.CreateClient();
+        Task<HttpResponseMessage> PushAsync() => client.PostAsync(url, new StringContent(push, System.Text.Encoding.UTF8, "text/xml"));
+
+        await factory.MariaDb.KillAsync();
+        HttpResponseMessage down;
+        try
+        {
+            down = await PushAsync();
+        }
+        finally
+        {
+            await factory.MariaDb.StartAsync();
+        }
+
+        // Not stored, so not "success" (WeChat would not push it again) and not a 500: a 503 with a reason.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal("wechat.push_not_stored", (await down.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+        // The de-duplication key was released, so WeChat's next push is taken in and stored once.
+        var again = await PushAsync();
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("success", await again.Content.ReadAsStringAsync());
+        Assert.Equal(1, await factory.WithDbAsync(db => db.OaEvents.CountAsync(e => e.DedupKey == $"msg:{msgId}")));
     }
 
     [Fact]

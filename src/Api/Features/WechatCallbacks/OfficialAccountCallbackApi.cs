@@ -67,7 +67,17 @@ internal static class OfficialAccountCallbackApi
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["WechatDedupKey"] = message.DedupKey });
         // Stored before we answer, so nothing WeChat handed us is lost; duplicates (WeChat retries pushes it got no
         // quick answer for) stop here. The work (a user/info call, database updates) runs after the answer.
-        var eventId = await inbox.AcceptAsync(message, ct);
+        long? eventId;
+        try
+        {
+            eventId = await inbox.AcceptAsync(message, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && OaEventInbox.IsTransient(ex))
+        {
+            // Not stored (the database is down, or a lock conflict outlived the inbox's retries): WeChat pushes it again.
+            logger.LogWarning(ex, "OA push not stored; WeChat will push it again");
+            return TypedResults.Problem(statusCode: 503, title: "The push could not be stored; retry later.", extensions: Code("wechat.push_not_stored"));
+        }
         if (eventId is { } id)
         {
             var scopes = request.HttpContext.RequestServices.GetRequiredService<IServiceScopeFactory>();
