@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WechatLoyalty.Domain.Kpis;
@@ -32,24 +31,7 @@ public class KpiRollupOnDemoDataTests(KpisOnDemoDataTests.Factory factory) : ICl
         foreach (var aged in new[] { false, true })
         {
             if (aged) await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE payments SET kpi_touched_at = NOW(6) - INTERVAL 1 DAY"));
-            foreach (var q in queries)
-            {
-                var fromPayments = await ComputeAllAsync(q, useRollup: false);
-                var fromRollup = await ComputeAllAsync(q, useRollup: true);
-                foreach (var (id, expected) in fromPayments)
-                    Assert.True(expected == fromRollup[id], $"{id} {q} aged={aged}:\npayments: {expected}\nrollup:   {fromRollup[id]}");
-            }
+            await RollupComparison.AssertSameAsync(factory.Services, queries, $"aged={aged}");
         }
-    }
-
-    private async Task<Dictionary<string, string>> ComputeAllAsync(KpiQuery q, bool useRollup)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<KpiSql>().UseRollup = useRollup;
-        var catalog = scope.ServiceProvider.GetRequiredService<KpiCatalog>();
-        var results = new Dictionary<string, string>();
-        foreach (var info in catalog.List)
-            results[info.Id] = JsonSerializer.Serialize(await catalog.Find(info.Id)!.ComputeAsync(q, CancellationToken.None));
-        return results;
     }
 }

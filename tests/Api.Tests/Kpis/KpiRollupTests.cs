@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WechatLoyalty.Api.Tests.Infrastructure;
@@ -95,27 +94,7 @@ public class KpiRollupTests(LoyaltyApiFactory factory) : IClassFixture<LoyaltyAp
         new(Today.AddDays(-6), Today, storeB, KpiGrain.Day),
     ];
 
-    private async Task AssertSameAsync(IEnumerable<KpiQuery> queries, string when)
-    {
-        foreach (var q in queries)
-        {
-            var fromPayments = await ComputeAllAsync(q, useRollup: false);
-            var fromRollup = await ComputeAllAsync(q, useRollup: true);
-            foreach (var (id, expected) in fromPayments)
-                Assert.True(expected == fromRollup[id], $"{id} {q} {when}:\npayments: {expected}\nrollup:   {fromRollup[id]}");
-        }
-    }
-
-    private async Task<Dictionary<string, string>> ComputeAllAsync(KpiQuery q, bool useRollup)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<KpiSql>().UseRollup = useRollup;
-        var catalog = scope.ServiceProvider.GetRequiredService<KpiCatalog>();
-        var results = new Dictionary<string, string>();
-        foreach (var info in catalog.List)
-            results[info.Id] = JsonSerializer.Serialize(await catalog.Find(info.Id)!.ComputeAsync(q, CancellationToken.None));
-        return results;
-    }
+    private Task AssertSameAsync(IEnumerable<KpiQuery> queries, string when) => RollupComparison.AssertSameAsync(factory.Services, queries, when);
 
     private async Task<KpiRollupRun> RefreshAsync()
     {
