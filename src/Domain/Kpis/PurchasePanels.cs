@@ -62,6 +62,24 @@ internal static class Purchases
     public sealed record Stages(long Total, long New, long Active, long ActiveIncludingNew, long Dormant)
     {
         public long Lost => Total - New - Active - Dormant;
+
+        /// <summary>
+        /// All stores: the stages from the counts both sources (payments, the rollup) compute the same way: members
+        /// alive and new (<paramref name="counts"/>: total, new), buyers in the dormant and the active window
+        /// (<paramref name="buyers"/>), the corrections for members new or gone at the instant (<paramref name="corrections"/>:
+        /// new active, new in the dormant window, gone active, gone in the dormant window), and the dormant members
+        /// without a purchase. "Alive" in the corrections covers only new members (the alive members its WHERE finds
+        /// that are not new joined after the instant: not alive), so alive ⇒ new.
+        /// </summary>
+        public static Stages FromCounts(object?[] counts, object?[] buyers, object?[] corrections, long unbought)
+        {
+            long newActive = KpiSql.Long(corrections[0]), newDormantWindow = KpiSql.Long(corrections[1]);
+            long goneActive = KpiSql.Long(corrections[2]), goneDormantWindow = KpiSql.Long(corrections[3]);
+            var activeIncludingNew = KpiSql.Long(buyers[1]) - goneActive;
+            var active = activeIncludingNew - newActive;
+            var boughtNotNew = KpiSql.Long(buyers[0]) - goneDormantWindow - newDormantWindow;
+            return new Stages(KpiSql.Long(counts[0]), KpiSql.Long(counts[1]), active, activeIncludingNew, boughtNotNew - active + unbought);
+        }
     }
 
     /// <summary>
@@ -133,17 +151,7 @@ internal static class Purchases
             WHERE m.joined_at >= @dormantSince AND m.joined_at < @newSince AND (m.deleted_at IS NULL OR m.deleted_at >= @asOf)
               AND NOT {Bought("@dormantSince")}
             """, ct, p);
-        long total = KpiSql.Long(counts[0]), newMembers = KpiSql.Long(counts[1]);
-        long boughtDormantWindow = KpiSql.Long(buyers[0]), boughtActiveWindow = KpiSql.Long(buyers[1]);
-        long newActive = KpiSql.Long(corrections[0]), newDormantWindow = KpiSql.Long(corrections[1]);
-        long goneActive = KpiSql.Long(corrections[2]), goneDormantWindow = KpiSql.Long(corrections[3]);
-        // "alive" in the corrections covers only new members (the alive members its WHERE finds that are not new
-        // joined after the instant: not alive), so alive ⇒ new.
-        var activeIncludingNew = boughtActiveWindow - goneActive;
-        var active = activeIncludingNew - newActive;
-        var boughtNotNew = boughtDormantWindow - goneDormantWindow - newDormantWindow;
-        var dormant = boughtNotNew - active + unbought;
-        return new Stages(total, newMembers, active, activeIncludingNew, dormant);
+        return Stages.FromCounts(counts, buyers, corrections, unbought);
     }
 }
 

@@ -46,14 +46,7 @@ internal static class RollupStages
             COUNT(*) FROM members m JOIN {LastRow(r)}
             WHERE m.joined_at >= @dormantSince AND m.joined_at < @newSince AND (m.deleted_at IS NULL OR m.deleted_at >= @asOf)
             """, 0, ct, p))[0][0]);
-        long total = KpiSql.Long(counts[0]), newMembers = KpiSql.Long(counts[1]), unbought = KpiSql.Long(counts[2]) - joinedBought;
-        long boughtDormantWindow = KpiSql.Long(buyers[0]), boughtActiveWindow = KpiSql.Long(buyers[1]);
-        long newActive = KpiSql.Long(corrections[0]), newDormantWindow = KpiSql.Long(corrections[1]);
-        long goneActive = KpiSql.Long(corrections[2]), goneDormantWindow = KpiSql.Long(corrections[3]);
-        var activeIncludingNew = boughtActiveWindow - goneActive;
-        var active = activeIncludingNew - newActive;
-        var boughtNotNew = boughtDormantWindow - goneDormantWindow - newDormantWindow;
-        return new Purchases.Stages(total, newMembers, active, activeIncludingNew, boughtNotNew - active + unbought);
+        return Purchases.Stages.FromCounts(counts, buyers, corrections, KpiSql.Long(counts[2]) - joinedBought);
     }
 
     /// <summary>
